@@ -1,0 +1,114 @@
+/* cmd_customer.c - `cxpulse customer ID`: the journey. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/decimal.h"
+#include "engine/journey.h"
+#include "io/record_json.h"
+
+static void print_text(const char *label, const char *t)
+{
+    if (!t || !*t) return;
+    printf("      %s: ", label);
+    for (const char *p = t; *p; p++) putchar(*p == '\n' || *p == '\r' ? ' ' : *p);
+    putchar('\n');
+}
+
+static void print_table(const char *customer, const struct cx_journey *j)
+{
+    printf("customer %s: %zu items\n", customer, j->n);
+    for (size_t i = 0; i < j->n; i++) {
+        const struct cx_journey_item *it = &j->items[i];
+        char t[40];
+        if (it->is_response) {
+            const struct cx_response *r = &it->r;
+            printf("%s  %-9s %-22s %s %d/%d-%d  touchpoint=%s%s%s\n", cx_time_format(r->t, t),
+                   r->channel, "response", cx_kind_name(r->kind), r->score, r->scale.min,
+                   r->scale.max, r->touchpoint,
+                   it->mark < 0   ? "  ▼ drop"
+                   : it->mark > 0 ? "  ▲ rise"
+                                  : "",
+                   it->mark < 0 ? " (interactions above since the previous score)" : "");
+            print_text("comment", r->comment);
+        } else {
+            const struct cx_event *e = &it->e;
+            char extra[256] = "";
+            size_t o = 0;
+            char d[32];
+            if (e->ref) o += (size_t)snprintf(extra + o, sizeof extra - o, " ref=%s", e->ref);
+            if (e->agent && o < sizeof extra)
+                o += (size_t)snprintf(extra + o, sizeof extra - o, " agent=%s", e->agent);
+            if (e->has_wait && o < sizeof extra)
+                o += (size_t)snprintf(extra + o, sizeof extra - o, " wait=%ss",
+                                      cx_decimal_format(e->wait_ns, d));
+            if (e->has_duration && o < sizeof extra)
+                o += (size_t)snprintf(extra + o, sizeof extra - o, " duration=%ss",
+                                      cx_decimal_format(e->duration_ns, d));
+            if (e->has_value && o < sizeof extra)
+                snprintf(extra + o, sizeof extra - o, " value=%s",
+                         cx_decimal_format(e->value_ns, d));
+            printf("%s  %-9s %-22s%s\n", cx_time_format(e->t, t), e->channel, e->type, extra);
+            print_text("text", e->text);
+        }
+    }
+}
+
+static int print_json(const char *customer, const struct cx_journey *j)
+{
+    json_t *root = json_object(), *items = json_array();
+    if (!root || !items) return CX_ENOMEM;
+    json_object_set_new(root, "customer", json_string(customer));
+    json_object_set_new(root, "items", items);
+    for (size_t i = 0; i < j->n; i++) {
+        const struct cx_journey_item *it = &j->items[i];
+        json_t *o = it->is_response ? cx_response_to_json(&it->r) : cx_event_to_json(&it->e);
+        if (!o) return CX_ENOMEM;
+        json_object_set_new(o, "kind", json_string(it->is_response ? "response" : "event"));
+        if (it->mark) json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
+        json_array_append_new(items, o);
+    }
+    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(root);
+    return CX_OK;
+}
+
+int cmd_customer(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
+    const char *data = NULL, *fmt = "table";
+    int c;
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd')
+            data = optarg;
+        else if (c == 'f')
+            fmt = optarg;
+        else
+            return cli_usage_error("customer", "bad option");
+    }
+    if (strcmp(fmt, "table") && strcmp(fmt, "json"))
+        return cli_usage_error("customer", "--format must be table or json");
+    if (optind + 1 != argc) return cli_usage_error("customer", "expected exactly one customer ID");
+    const char *id = argv[optind];
+    struct cx_store *s;
+    if (cli_open_store(cli_data_dir(data), NULL, &s)) return 1;
+    struct cx_journey j;
+    struct cx_err err = {{0}};
+    int rc = cx_journey_load(s, id, &j, &err);
+    cx_store_close(s);
+    if (rc) return cli_error("%s", err.msg);
+    if (j.n == 0) {
+        cx_journey_free(&j);
+        return cli_error("no responses or events for customer '%s'", id);
+    }
+    if (!strcmp(fmt, "json"))
+        rc = print_json(id, &j);
+    else
+        print_table(id, &j);
+    cx_journey_free(&j);
+    return rc ? cli_error("out of memory") : 0;
+}

@@ -1,0 +1,185 @@
+/* main.c - subcommand table and dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+    {"init", cmd_init, "create the data directory, the database and an admin API key",
+     "usage: cxpulse init [--data DIR] [--tz ZONE]\n\n"
+     "Creates DIR (default $CXPULSE_DATA or ./cxpulse-data) with an empty store and\n"
+     "prints a new admin API key once (keep it; only its hash is stored).\n\n"
+     "  --data DIR   data directory\n"
+     "  --tz ZONE    IANA zone whose local days the score rollups use (default UTC);\n"
+     "               reports in this zone are answered from rollups\n"},
+    {"import", cmd_import, "load responses or events from CSV/NDJSON files",
+     "usage: cxpulse import responses|events [options] FILE...\n\n"
+     "Loads CSV (header row, RFC 4180) or NDJSON (one JSON object per line) files;\n"
+     "'-' reads standard input. Files apply in order. Each rejected row is reported\n"
+     "with its line, field and reason; good rows are stored. Rows whose id already\n"
+     "exists are 'unchanged' (same content) or 'updated' (last write wins).\n"
+     "Exit status 1 when any row was rejected, 2 when a file was refused.\n\n"
+     "  --data DIR          data directory\n"
+     "  --map FIELD=COLUMN  read column COLUMN as FIELD (repeatable)\n"
+     "  --format FMT        csv or ndjson (default: detected from the content)\n"
+     "  --batch N           rows per transaction (default 20000)\n"
+     "  --quiet             no progress bar and no per-row messages, only the summary\n"},
+    {"report", cmd_report, "metrics table by time, channel, touchpoint or any attribute",
+     "usage: cxpulse report [options]\n\n"
+     "  --metric LIST       comma-separated: nps, csat, csat_mean, ces, ces_easy,\n"
+     "                      call_abandonment, chat_abandonment, avg_wait,\n"
+     "                      cart_abandonment, churn, fcr, resolution_hours,\n"
+     "                      resolution_hours_p90, transfers (default nps,csat,ces)\n"
+     "  --by LIST           day, week, month, quarter, year, channel, touchpoint, lang\n"
+     "                      or any attribute (events also: agent, type)\n"
+     "  --from T, --to T    a date YYYY-MM-DD (whole local day, inclusive) or an\n"
+     "                      RFC 3339 instant (--from inclusive, --to exclusive)\n"
+     "  --where KEY=VALUE   keep rows whose KEY equals VALUE (repeatable, all must match)\n"
+     "  --tz ZONE           IANA zone for buckets and dates (default UTC)\n"
+     "  --compare PERIOD    'previous' (the equally long period before --from..--to)\n"
+     "                      or FROM..TO; adds prev_n, prev_value, diff, p_value,\n"
+     "                      significant (95 %)\n"
+     "  --short-abandon S   abandoned calls/chats that waited less than S seconds\n"
+     "                      are left out\n"
+     "  --format F          table (default), csv or json\n"
+     "  --scan              ignore rollups and read every row (for checking)\n"
+     "  --data DIR          data directory\n"},
+    {"customer", cmd_customer, "one customer's journey across all channels",
+     "usage: cxpulse customer ID [--format table|json] [--data DIR]\n\n"
+     "Every response and event of the customer in time order, with channel,\n"
+     "touchpoint, agent and text. A response clearly lower (or higher) than the\n"
+     "customer's previous one of the same metric is marked 'drop' (or 'rise').\n"},
+    {"export", cmd_export, "write responses or events as CSV or NDJSON",
+     "usage: cxpulse export responses|events [options]\n\n"
+     "  --format F          csv (default) or ndjson; the output imports back unchanged\n"
+     "  --output FILE       write to FILE instead of standard output\n"
+     "  --customer ID       only this customer\n"
+     "  --from T, --to T    period, as for report (UTC)\n"
+     "  --data DIR          data directory\n"},
+    {"erase", cmd_erase, "delete everything held about a customer (GDPR)",
+     "usage: cxpulse erase CUSTOMER [--data DIR]\n\n"
+     "Deletes the customer's responses and events, updates the rollups and\n"
+     "rewrites the freed database pages so that no trace remains in the files.\n"},
+    {"demo", cmd_demo, "fill a data directory with a realistic multilingual demo data set",
+     "usage: cxpulse demo [--data DIR] [--customers N] [--seed N] [--end DATE]\n\n"
+     "Creates the data directory if needed and loads about 50,000 customers over two\n"
+     "years (ending at DATE, default today): responses in en, nb, tr, fa and ro and\n"
+     "events of every type, with patterns to discover.\n"},
+    {"key", cmd_key, "manage API keys (create, list, revoke)",
+     "usage: cxpulse key create --scope ingest|read|admin [--name NAME]\n"
+     "       cxpulse key list\n"
+     "       cxpulse key revoke ID\n"
+     "  (each also takes --data DIR)\n"},
+    {"version", cmd_version, "print the version", "usage: cxpulse version\n"},
+    {"help", cmd_help, "show help for a command", "usage: cxpulse help [COMMAND]\n"},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *cli_find(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cxpulse: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cxpulse: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see `cxpulse %s --help`)\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+int cli_help(const char *cmd)
+{
+    const struct cli_command *c = cli_find(cmd);
+    if (!c) return cli_error("unknown command '%s'", cmd);
+    fputs(c->usage, stdout);
+    return 0;
+}
+
+const char *cli_data_dir(const char *opt)
+{
+    if (opt) return opt;
+    const char *e = getenv("CXPULSE_DATA");
+    return e && *e ? e : "./cxpulse-data";
+}
+
+int cli_open_store(const char *dir, const struct cx_store_opts *o, struct cx_store **s)
+{
+    struct cx_err err = {{0}};
+    int rc = cx_store_open_sqlite(dir, o, s, &err);
+    if (rc) return cli_error("%s", err.msg);
+    return 0;
+}
+
+void cli_getopt_reset(void)
+{
+    optind = 0; /* glibc: full reinitialisation */
+    opterr = 1;
+}
+
+static void overview(FILE *out)
+{
+    fprintf(out,
+            "cxpulse %s - customer experience measurement\n\n"
+            "usage: cxpulse COMMAND [options]   (cxpulse COMMAND --help for details)\n\n"
+            "commands:\n",
+            CX_VERSION);
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nData lives in --data DIR, default $CXPULSE_DATA or ./cxpulse-data.\n", out);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc > 1) return cli_help(argv[1]);
+    overview(stdout);
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    printf("cxpulse %s\n", CX_VERSION);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        overview(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) return cmd_help(1, argv);
+    if (!strcmp(argv[1], "--version")) return cmd_version(1, argv);
+    const struct cli_command *c = cli_find(argv[1]);
+    if (!c) {
+        cli_error("unknown command '%s'", argv[1]);
+        overview(stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) break;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return cli_help(c->name);
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,143 @@
+#include "engine/journey.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct loader {
+    struct cx_journey *j;
+    size_t cap;
+    int oom;
+};
+
+static struct cx_journey_item *push(struct loader *l)
+{
+    if (l->j->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 32;
+        struct cx_journey_item *n = realloc(l->j->items, nc * sizeof *n);
+        if (!n) return NULL;
+        l->j->items = n;
+        l->cap = nc;
+    }
+    struct cx_journey_item *it = &l->j->items[l->j->n++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static unsigned char *dup_blob(const unsigned char *b, size_t n)
+{
+    unsigned char *p = malloc(n + 1);
+    if (p && n) memcpy(p, b, n);
+    return p;
+}
+
+static int resp_cb(void *ctx, const struct cx_resp_row *row)
+{
+    struct loader *l = ctx;
+    struct cx_journey_item *it = push(l);
+    if (!it) return CX_ENOMEM;
+    it->is_response = 1;
+    struct cx_response *r = &it->r;
+    r->id = strdup(row->id);
+    r->customer = strdup(row->customer);
+    r->t = row->t;
+    r->scale_idx = row->scale_idx;
+    r->kind = cx_scale_kind(row->scale_idx);
+    r->scale = cx_scale_at(row->scale_idx);
+    r->score = row->score;
+    r->channel = strdup(row->channel);
+    r->touchpoint = strdup(row->touchpoint);
+    r->lang = row->lang[0] ? strdup(row->lang) : NULL;
+    r->comment = dup_or_null(row->comment);
+    r->attrs = dup_blob(row->attrs, row->attrs_len);
+    r->attrs_len = row->attrs_len;
+    if (!r->id || !r->customer || !r->channel || !r->touchpoint || !r->attrs) return CX_ENOMEM;
+    return CX_OK;
+}
+
+static int event_cb(void *ctx, const struct cx_event *src)
+{
+    struct loader *l = ctx;
+    struct cx_journey_item *it = push(l);
+    if (!it) return CX_ENOMEM;
+    struct cx_event *e = &it->e;
+    *e = *src;
+    e->id = strdup(src->id);
+    e->customer = strdup(src->customer);
+    e->type = strdup(src->type);
+    e->channel = strdup(src->channel);
+    e->ref = dup_or_null(src->ref);
+    e->agent = dup_or_null(src->agent);
+    e->text = dup_or_null(src->text);
+    e->attrs = dup_blob(src->attrs, src->attrs_len);
+    if (!e->id || !e->customer || !e->type || !e->channel || !e->attrs) return CX_ENOMEM;
+    return CX_OK;
+}
+
+static struct cx_time item_time(const struct cx_journey_item *it)
+{
+    return it->is_response ? it->r.t : it->e.t;
+}
+
+static int cmp_items(const void *x, const void *y)
+{
+    const struct cx_journey_item *a = x, *b = y;
+    int c = cx_time_cmp(item_time(a), item_time(b));
+    if (c) return c;
+    if (a->is_response != b->is_response) return a->is_response ? 1 : -1; /* events first */
+    return strcmp(a->is_response ? a->r.id : a->e.id, b->is_response ? b->r.id : b->e.id);
+}
+
+int cx_journey_load(struct cx_store *s, const char *customer, struct cx_journey *j,
+                    struct cx_err *err)
+{
+    memset(j, 0, sizeof *j);
+    struct loader l = {j, 0, 0};
+    struct cx_scan_filter f = {0};
+    f.customer = customer;
+    f.with_text = 1;
+    int rc = s->vt->scan_responses(s, &f, resp_cb, &l, err);
+    if (!rc) rc = s->vt->scan_events(s, &f, event_cb, &l, err);
+    if (rc) {
+        if (rc == CX_ENOMEM) cx_fail(err, rc, "out of memory");
+        cx_journey_free(j);
+        return rc;
+    }
+    if (j->n > 1) qsort(j->items, j->n, sizeof *j->items, cmp_items);
+    /* mark changes against the previous response of the same kind */
+    double last[CX_NKINDS];
+    int have[CX_NKINDS] = {0};
+    for (size_t i = 0; i < j->n; i++) {
+        struct cx_journey_item *it = &j->items[i];
+        if (!it->is_response) continue;
+        int k = it->r.kind;
+        double pos = (double)(it->r.score - it->r.scale.min) / (it->r.scale.max - it->r.scale.min);
+        if (have[k]) {
+            double d = pos - last[k];
+            if (d <= -0.2 + 1e-9)
+                it->mark = -1;
+            else if (d >= 0.2 - 1e-9)
+                it->mark = 1;
+        }
+        last[k] = pos;
+        have[k] = 1;
+    }
+    return CX_OK;
+}
+
+void cx_journey_free(struct cx_journey *j)
+{
+    if (!j) return;
+    for (size_t i = 0; i < j->n; i++) {
+        if (j->items[i].is_response)
+            cx_response_clear(&j->items[i].r);
+        else
+            cx_event_clear(&j->items[i].e);
+    }
+    free(j->items);
+    memset(j, 0, sizeof *j);
+}

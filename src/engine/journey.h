@@ -1,0 +1,32 @@
+/* journey.h - one customer's responses and events in time order, with
+ * satisfaction changes marked. */
+#ifndef CX_JOURNEY_H
+#define CX_JOURNEY_H
+
+#include <stddef.h>
+
+#include "core/cx.h"
+#include "io/record.h"
+#include "store/store.h"
+
+struct cx_journey_item {
+    int is_response;
+    struct cx_response r; /* when is_response (owned copy) */
+    struct cx_event e;    /* otherwise (owned copy) */
+    int mark;             /* responses: -1 drop, +1 rise against the previous of the kind */
+};
+
+struct cx_journey {
+    struct cx_journey_item *items;
+    size_t n;
+};
+
+/* Loads the journey of customer (empty when unknown). The caller frees
+ * with cx_journey_free. A change is marked when a score moves by at least
+ * a fifth of its scale's range against the previous response of the same
+ * metric kind (for example 2 NPS points, 1 CSAT point on 1-5). */
+int cx_journey_load(struct cx_store *s, const char *customer, struct cx_journey *j,
+                    struct cx_err *err);
+void cx_journey_free(struct cx_journey *j);
+
+#endif

@@ -1,0 +1,912 @@
+/* sqlite.c - the embedded SQLite backend of store.h (WAL mode). */
+#include <errno.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/hmap.h"
+#include "store/store.h"
+#include "util/tz.h"
+
+const int cx_cuboid_dims[CX_NCUBOIDS] = {
+    0,
+    CX_DIM_CHANNEL,
+    CX_DIM_TOUCHPOINT,
+    CX_DIM_LANG,
+    CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT,
+    CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT | CX_DIM_LANG,
+};
+
+enum {
+    ST_INS_RESP,
+    ST_GET_RESP,
+    ST_UPD_RESP,
+    ST_INS_EV,
+    ST_GET_EV,
+    ST_UPD_EV,
+    ST_ROLLUP_UPSERT,
+    ST_COUNT
+};
+
+struct sq_store {
+    struct cx_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    struct cx_tz *tz;
+    struct cx_hmap deltas; /* packed rollup key -> struct delta * */
+    int in_tx;
+};
+
+struct delta {
+    int64_t c[CX_MAXBINS];
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    "INSERT INTO responses(id,customer,t,tns,scale,score,channel,touchpoint,lang,comment,attrs)"
+    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(id) DO NOTHING",
+    "SELECT customer,t,tns,scale,score,channel,touchpoint,lang,comment,attrs FROM responses"
+    " WHERE id=?1",
+    "UPDATE responses SET customer=?2,t=?3,tns=?4,scale=?5,score=?6,channel=?7,touchpoint=?8,"
+    "lang=?9,comment=?10,attrs=?11 WHERE id=?1",
+    "INSERT INTO events(id,customer,t,tns,type,channel,ref,agent,text,wait,duration,value,attrs)"
+    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) ON CONFLICT(id) DO NOTHING",
+    "SELECT id,customer,t,tns,type,channel,ref,agent,text,wait,duration,value,attrs FROM events"
+    " WHERE id=?1",
+    "UPDATE events SET customer=?2,t=?3,tns=?4,type=?5,channel=?6,ref=?7,agent=?8,text=?9,"
+    "wait=?10,duration=?11,value=?12,attrs=?13 WHERE id=?1",
+    "INSERT INTO rollup(cuboid,day,scale,channel,touchpoint,lang,n0,n1,n2,n3,n4,n5,n6,n7,n8,n9,"
+    "n10) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
+    " ON CONFLICT DO UPDATE SET n0=n0+excluded.n0,n1=n1+excluded.n1,n2=n2+excluded.n2,"
+    "n3=n3+excluded.n3,n4=n4+excluded.n4,n5=n5+excluded.n5,n6=n6+excluded.n6,"
+    "n7=n7+excluded.n7,n8=n8+excluded.n8,n9=n9+excluded.n9,n10=n10+excluded.n10",
+};
+
+/* Schema migrations: migrations[i] brings version i to i + 1. */
+static const char *const migrations[] = {
+    /* 0 -> 1: base tables */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE responses(id TEXT PRIMARY KEY, customer TEXT NOT NULL, t INTEGER NOT NULL,"
+    " tns INTEGER NOT NULL, scale INTEGER NOT NULL, score INTEGER NOT NULL,"
+    " channel TEXT NOT NULL, touchpoint TEXT NOT NULL, lang TEXT, comment TEXT,"
+    " attrs BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX responses_customer ON responses(customer);"
+    "CREATE TABLE events(id TEXT PRIMARY KEY, customer TEXT NOT NULL, t INTEGER NOT NULL,"
+    " tns INTEGER NOT NULL, type TEXT NOT NULL, channel TEXT NOT NULL, ref TEXT, agent TEXT,"
+    " text TEXT, wait INTEGER, duration INTEGER, value INTEGER, attrs BLOB NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE INDEX events_customer ON events(customer);"
+    "CREATE TABLE api_keys(id INTEGER PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL,"
+    " prefix TEXT NOT NULL UNIQUE, hash BLOB NOT NULL, created INTEGER NOT NULL,"
+    " revoked INTEGER NOT NULL DEFAULT 0);",
+    /* 1 -> 2: score rollups (filled from existing responses after the SQL) */
+    "CREATE TABLE rollup(cuboid INTEGER NOT NULL, day INTEGER NOT NULL, scale INTEGER NOT NULL,"
+    " channel TEXT NOT NULL, touchpoint TEXT NOT NULL, lang TEXT NOT NULL,"
+    " n0 INTEGER NOT NULL, n1 INTEGER NOT NULL, n2 INTEGER NOT NULL, n3 INTEGER NOT NULL,"
+    " n4 INTEGER NOT NULL, n5 INTEGER NOT NULL, n6 INTEGER NOT NULL, n7 INTEGER NOT NULL,"
+    " n8 INTEGER NOT NULL, n9 INTEGER NOT NULL, n10 INTEGER NOT NULL,"
+    " PRIMARY KEY(cuboid, day, scale, channel, touchpoint, lang)) WITHOUT ROWID;",
+};
+
+static int db_fail(struct sq_store *s, struct cx_err *err, const char *what)
+{
+    return cx_fail(err, CX_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(struct sq_store *s, const char *sql, struct cx_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = cx_fail(err, CX_ESTORE, "database: %s", msg ? msg : "error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return CX_OK;
+}
+
+/* ---- rollup deltas ---- */
+
+static size_t pack_key(unsigned char *buf, int cuboid, int64_t day, int scale, const char *ch,
+                       const char *tp, const char *lang)
+{
+    size_t o = 0;
+    buf[o++] = (unsigned char)cuboid;
+    memcpy(buf + o, &day, 8);
+    o += 8;
+    buf[o++] = (unsigned char)scale;
+    int dims = cx_cuboid_dims[cuboid];
+    const char *parts[3] = {dims & CX_DIM_CHANNEL ? ch : "", dims & CX_DIM_TOUCHPOINT ? tp : "",
+                            dims & CX_DIM_LANG ? lang : ""};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(parts[i]);
+        memcpy(buf + o, parts[i], n + 1);
+        o += n + 1;
+    }
+    return o;
+}
+
+static int add_delta(struct sq_store *s, int64_t sec, int scale, int score, const char *ch,
+                     const char *tp, const char *lang, int64_t sign)
+{
+    unsigned char key[1 + 8 + 1 + 3 * (CX_WORD_MAX + 1)];
+    int64_t day = cx_tz_local_day(s->tz, sec);
+    struct cx_scale sc = cx_scale_at(scale);
+    for (int c = 0; c < CX_NCUBOIDS; c++) {
+        size_t n = pack_key(key, c, day, scale, ch, tp, lang ? lang : "");
+        int created;
+        void **slot = cx_hmap_put(&s->deltas, key, n, &created);
+        if (!slot) return CX_ENOMEM;
+        if (created && !(*slot = calloc(1, sizeof(struct delta)))) return CX_ENOMEM;
+        ((struct delta *)*slot)->c[score - sc.min] += sign;
+    }
+    return CX_OK;
+}
+
+static void drop_deltas(struct sq_store *s)
+{
+    for (size_t i = 0; i < s->deltas.cap; i++) free(s->deltas.slots[i].val);
+    cx_hmap_free(&s->deltas);
+    cx_hmap_init(&s->deltas);
+}
+
+static int flush_deltas(struct sq_store *s, struct cx_err *err)
+{
+    sqlite3_stmt *st = s->st[ST_ROLLUP_UPSERT];
+    if (!st) { /* schema without rollups (tests of old versions) */
+        drop_deltas(s);
+        return CX_OK;
+    }
+    for (size_t i = 0; i < s->deltas.cap; i++) {
+        struct cx_hmap_entry *e = &s->deltas.slots[i];
+        if (!e->key) continue;
+        struct delta *d = e->val;
+        int nz = 0;
+        for (int b = 0; b < CX_MAXBINS; b++) nz |= d->c[b] != 0;
+        if (!nz) continue;
+        const unsigned char *k = (const unsigned char *)e->key;
+        int64_t day;
+        memcpy(&day, k + 1, 8);
+        const char *ch = (const char *)k + 10;
+        const char *tp = ch + strlen(ch) + 1;
+        const char *lang = tp + strlen(tp) + 1;
+        sqlite3_bind_int(st, 1, k[0]);
+        sqlite3_bind_int64(st, 2, day);
+        sqlite3_bind_int(st, 3, k[9]);
+        sqlite3_bind_text(st, 4, ch, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, tp, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
+        for (int b = 0; b < CX_MAXBINS; b++) sqlite3_bind_int64(st, 7 + b, d->c[b]);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return db_fail(s, err, "rollup update");
+    }
+    drop_deltas(s);
+    return CX_OK;
+}
+
+/* ---- transactions ---- */
+
+static int sq_begin(struct cx_store *b, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc) s->in_tx = 1;
+    return rc;
+}
+
+static int sq_commit(struct cx_store *b, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    int rc = flush_deltas(s, err);
+    if (rc) return rc;
+    rc = exec(s, "COMMIT", err);
+    if (!rc) s->in_tx = 0;
+    return rc;
+}
+
+static void sq_rollback(struct cx_store *b)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    drop_deltas(s);
+    if (s->in_tx) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+/* ---- responses ---- */
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_response(sqlite3_stmt *st, const struct cx_response *r)
+{
+    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->customer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->t.sec);
+    sqlite3_bind_int(st, 4, r->t.nsec);
+    sqlite3_bind_int(st, 5, r->scale_idx);
+    sqlite3_bind_int(st, 6, r->score);
+    sqlite3_bind_text(st, 7, r->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->touchpoint, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 9, r->lang);
+    bind_text_or_null(st, 10, r->comment);
+    sqlite3_bind_blob(st, 11, r->attrs ? (const void *)r->attrs : "", (int)r->attrs_len,
+                      SQLITE_STATIC);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return strdup(t ? t : "");
+}
+
+static unsigned char *col_blob(sqlite3_stmt *st, int i, size_t *len)
+{
+    int n = sqlite3_column_bytes(st, i);
+    const void *p = sqlite3_column_blob(st, i);
+    unsigned char *b = malloc((size_t)n + 1);
+    if (b && n) memcpy(b, p, (size_t)n);
+    *len = (size_t)n;
+    return b;
+}
+
+static int sq_put_response(struct cx_store *b, const struct cx_response *r, enum cx_put *res,
+                           struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st = s->st[ST_INS_RESP];
+    bind_response(st, r);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return db_fail(s, err, "insert response");
+    if (sqlite3_changes(s->db) == 1) {
+        *res = CX_PUT_INSERTED;
+        if (add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint, r->lang, 1))
+            return cx_fail(err, CX_ENOMEM, "out of memory");
+        return CX_OK;
+    }
+    /* The id exists: compare with the stored row. */
+    st = s->st[ST_GET_RESP];
+    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_fail(s, err, "read response");
+    }
+    struct cx_response old = {0};
+    old.id = strdup(r->id);
+    old.customer = col_dup(st, 0);
+    old.t.sec = sqlite3_column_int64(st, 1);
+    old.t.nsec = sqlite3_column_int(st, 2);
+    old.scale_idx = sqlite3_column_int(st, 3);
+    old.kind = cx_scale_kind(old.scale_idx);
+    old.scale = cx_scale_at(old.scale_idx);
+    old.score = sqlite3_column_int(st, 4);
+    old.channel = col_dup(st, 5);
+    old.touchpoint = col_dup(st, 6);
+    old.lang = col_dup(st, 7);
+    old.comment = col_dup(st, 8);
+    old.attrs = col_blob(st, 9, &old.attrs_len);
+    sqlite3_reset(st);
+    int ret = CX_OK;
+    if (!old.id || !old.customer || !old.channel || !old.touchpoint || !old.attrs) {
+        ret = cx_fail(err, CX_ENOMEM, "out of memory");
+    } else if (cx_response_equal(&old, r)) {
+        *res = CX_PUT_UNCHANGED;
+    } else {
+        st = s->st[ST_UPD_RESP];
+        bind_response(st, r);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            ret = db_fail(s, err, "update response");
+        } else if (add_delta(s, old.t.sec, old.scale_idx, old.score, old.channel, old.touchpoint,
+                             old.lang, -1) ||
+                   add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint,
+                             r->lang, 1)) {
+            ret = cx_fail(err, CX_ENOMEM, "out of memory");
+        } else {
+            *res = CX_PUT_UPDATED;
+        }
+    }
+    cx_response_clear(&old);
+    return ret;
+}
+
+/* ---- events ---- */
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v)
+{
+    if (has)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_event(sqlite3_stmt *st, const struct cx_event *e)
+{
+    sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->customer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, e->t.sec);
+    sqlite3_bind_int(st, 4, e->t.nsec);
+    sqlite3_bind_text(st, 5, e->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->channel, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 7, e->ref);
+    bind_text_or_null(st, 8, e->agent);
+    bind_text_or_null(st, 9, e->text);
+    bind_opt_int(st, 10, e->has_wait, e->wait_ns);
+    bind_opt_int(st, 11, e->has_duration, e->duration_ns);
+    bind_opt_int(st, 12, e->has_value, e->value_ns);
+    sqlite3_bind_blob(st, 13, e->attrs ? (const void *)e->attrs : "", (int)e->attrs_len,
+                      SQLITE_STATIC);
+}
+
+/* Reads an event row (columns in the order of ST_GET_EV) with pointers into
+ * the statement (valid until the next step). */
+static void read_event(sqlite3_stmt *st, struct cx_event *e)
+{
+    memset(e, 0, sizeof *e);
+    e->id = (char *)sqlite3_column_text(st, 0);
+    e->customer = (char *)sqlite3_column_text(st, 1);
+    e->t.sec = sqlite3_column_int64(st, 2);
+    e->t.nsec = sqlite3_column_int(st, 3);
+    e->type = (char *)sqlite3_column_text(st, 4);
+    e->channel = (char *)sqlite3_column_text(st, 5);
+    e->ref = (char *)sqlite3_column_text(st, 6);
+    e->agent = (char *)sqlite3_column_text(st, 7);
+    e->text = (char *)sqlite3_column_text(st, 8);
+    if ((e->has_wait = sqlite3_column_type(st, 9) != SQLITE_NULL))
+        e->wait_ns = sqlite3_column_int64(st, 9);
+    if ((e->has_duration = sqlite3_column_type(st, 10) != SQLITE_NULL))
+        e->duration_ns = sqlite3_column_int64(st, 10);
+    if ((e->has_value = sqlite3_column_type(st, 11) != SQLITE_NULL))
+        e->value_ns = sqlite3_column_int64(st, 11);
+    e->attrs = (unsigned char *)sqlite3_column_blob(st, 12);
+    e->attrs_len = (size_t)sqlite3_column_bytes(st, 12);
+}
+
+static int sq_put_event(struct cx_store *b, const struct cx_event *e, enum cx_put *res,
+                        struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st = s->st[ST_INS_EV];
+    bind_event(st, e);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return db_fail(s, err, "insert event");
+    if (sqlite3_changes(s->db) == 1) {
+        *res = CX_PUT_INSERTED;
+        return CX_OK;
+    }
+    st = s->st[ST_GET_EV];
+    sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_fail(s, err, "read event");
+    }
+    struct cx_event old;
+    read_event(st, &old);
+    if (!old.attrs) old.attrs = (unsigned char *)"";
+    int same = cx_event_equal(&old, e);
+    sqlite3_reset(st);
+    if (same) {
+        *res = CX_PUT_UNCHANGED;
+        return CX_OK;
+    }
+    st = s->st[ST_UPD_EV];
+    bind_event(st, e);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return db_fail(s, err, "update event");
+    *res = CX_PUT_UPDATED;
+    return CX_OK;
+}
+
+/* ---- scans ---- */
+
+struct sqlbuf {
+    char s[1024];
+    size_t n;
+};
+
+static void sb_add(struct sqlbuf *b, const char *t)
+{
+    size_t l = strlen(t);
+    if (b->n + l < sizeof b->s) {
+        memcpy(b->s + b->n, t, l + 1);
+        b->n += l;
+    }
+}
+
+/* Appends WHERE clauses for f; binds are numbered in order by bind_filter. */
+static void where_clause(struct sqlbuf *b, const struct cx_scan_filter *f, int events)
+{
+    sb_add(b, " WHERE 1");
+    if (f->has_from) sb_add(b, " AND t >= ?");
+    if (f->has_to) sb_add(b, " AND t <= ?");
+    if (f->customer) sb_add(b, " AND customer = ?");
+    if (f->channel) sb_add(b, " AND channel = ?");
+    if (!events && f->touchpoint) sb_add(b, " AND touchpoint = ?");
+    if (!events && f->lang) sb_add(b, f->lang[0] ? " AND lang = ?" : " AND lang IS NULL");
+    if (events && f->types && f->types[0]) {
+        sb_add(b, " AND type IN (");
+        for (size_t i = 0; f->types[i]; i++) sb_add(b, i ? ",?" : "?");
+        sb_add(b, ")");
+    }
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct cx_scan_filter *f, int events)
+{
+    int i = 1;
+    if (f->has_from) sqlite3_bind_int64(st, i++, f->from.sec);
+    if (f->has_to) sqlite3_bind_int64(st, i++, f->to.sec);
+    if (f->customer) sqlite3_bind_text(st, i++, f->customer, -1, SQLITE_STATIC);
+    if (f->channel) sqlite3_bind_text(st, i++, f->channel, -1, SQLITE_STATIC);
+    if (!events && f->touchpoint) sqlite3_bind_text(st, i++, f->touchpoint, -1, SQLITE_STATIC);
+    if (!events && f->lang && f->lang[0]) sqlite3_bind_text(st, i++, f->lang, -1, SQLITE_STATIC);
+    if (events && f->types)
+        for (size_t k = 0; f->types[k]; k++)
+            sqlite3_bind_text(st, i++, f->types[k], -1, SQLITE_STATIC);
+}
+
+static int in_range(const struct cx_scan_filter *f, struct cx_time t)
+{
+    if (f->has_from && cx_time_cmp(t, f->from) < 0) return 0;
+    if (f->has_to && cx_time_cmp(t, f->to) >= 0) return 0;
+    return 1;
+}
+
+static int sq_scan_responses(struct cx_store *b, const struct cx_scan_filter *f, cx_resp_cb cb,
+                             void *ctx, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    struct sqlbuf q = {{0}, 0};
+    sb_add(&q, f->with_text ? "SELECT id,customer,t,tns,scale,score,channel,touchpoint,lang,"
+                              "attrs,comment FROM responses"
+                            : "SELECT id,customer,t,tns,scale,score,channel,touchpoint,lang,"
+                              "attrs FROM responses");
+    where_clause(&q, f, 0);
+    if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "scan responses");
+    bind_filter(st, f, 0);
+    int rc, ret = CX_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cx_resp_row r;
+        r.t.sec = sqlite3_column_int64(st, 2);
+        r.t.nsec = sqlite3_column_int(st, 3);
+        if (!in_range(f, r.t)) continue;
+        r.id = (const char *)sqlite3_column_text(st, 0);
+        r.customer = (const char *)sqlite3_column_text(st, 1);
+        r.scale_idx = sqlite3_column_int(st, 4);
+        r.score = sqlite3_column_int(st, 5);
+        r.channel = (const char *)sqlite3_column_text(st, 6);
+        r.touchpoint = (const char *)sqlite3_column_text(st, 7);
+        r.lang = (const char *)sqlite3_column_text(st, 8);
+        if (!r.lang) r.lang = "";
+        r.attrs = sqlite3_column_blob(st, 9);
+        r.attrs_len = (size_t)sqlite3_column_bytes(st, 9);
+        r.comment = f->with_text ? (const char *)sqlite3_column_text(st, 10) : NULL;
+        if ((ret = cb(ctx, &r))) break;
+    }
+    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan responses");
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int sq_scan_events(struct cx_store *b, const struct cx_scan_filter *f, cx_event_cb cb,
+                          void *ctx, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    struct sqlbuf q = {{0}, 0};
+    sb_add(&q, f->with_text ? "SELECT id,customer,t,tns,type,channel,ref,agent,text,wait,"
+                              "duration,value,attrs FROM events"
+                            : "SELECT id,customer,t,tns,type,channel,ref,agent,NULL,wait,"
+                              "duration,value,attrs FROM events");
+    where_clause(&q, f, 1);
+    if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "scan events");
+    bind_filter(st, f, 1);
+    int rc, ret = CX_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cx_event e;
+        read_event(st, &e);
+        if (!in_range(f, e.t)) continue;
+        if ((ret = cb(ctx, &e))) break;
+    }
+    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan events");
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int sq_scan_rollup(struct cx_store *b, int cuboid, int64_t day_from, int64_t day_to,
+                          cx_rollup_cb cb, void *ctx, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT day,scale,channel,touchpoint,lang,n0,n1,n2,n3,n4,n5,n6,n7,n8,"
+                           "n9,n10 FROM rollup WHERE cuboid=?1 AND day>=?2 AND day<?3",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "scan rollup");
+    sqlite3_bind_int(st, 1, cuboid);
+    sqlite3_bind_int64(st, 2, day_from);
+    sqlite3_bind_int64(st, 3, day_to);
+    int rc, ret = CX_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cx_rollup_row r;
+        r.day = sqlite3_column_int64(st, 0);
+        r.scale_idx = sqlite3_column_int(st, 1);
+        r.channel = (const char *)sqlite3_column_text(st, 2);
+        r.touchpoint = (const char *)sqlite3_column_text(st, 3);
+        r.lang = (const char *)sqlite3_column_text(st, 4);
+        for (int i = 0; i < CX_MAXBINS; i++) r.c[i] = (uint64_t)sqlite3_column_int64(st, 5 + i);
+        if ((ret = cb(ctx, &r))) break;
+    }
+    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan rollup");
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* ---- erase ---- */
+
+static int erase_delta_cb(void *ctx, const struct cx_resp_row *r)
+{
+    struct sq_store *s = ctx;
+    return add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint,
+                     r->lang[0] ? r->lang : NULL, -1);
+}
+
+static int sq_erase_customer(struct cx_store *b, const char *customer, uint64_t *nresp,
+                             uint64_t *nevents, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    int rc = sq_begin(b, err);
+    if (rc) return rc;
+    struct cx_scan_filter f = {0};
+    f.customer = customer;
+    rc = sq_scan_responses(b, &f, erase_delta_cb, s, err);
+    if (rc) goto fail;
+    const char *sql[2] = {"DELETE FROM responses WHERE customer=?1",
+                          "DELETE FROM events WHERE customer=?1"};
+    uint64_t *counts[2] = {nresp, nevents};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+            rc = db_fail(s, err, "erase");
+            goto fail;
+        }
+        sqlite3_bind_text(st, 1, customer, -1, SQLITE_STATIC);
+        int r = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (r != SQLITE_DONE) {
+            rc = db_fail(s, err, "erase");
+            goto fail;
+        }
+        *counts[i] = (uint64_t)sqlite3_changes(s->db);
+    }
+    /* Drop rollup cells that became empty so no trace of rare values stays. */
+    rc = flush_deltas(s, err);
+    if (rc) goto fail;
+    rc = exec(s,
+              "DELETE FROM rollup WHERE n0=0 AND n1=0 AND n2=0 AND n3=0 AND n4=0 AND n5=0 AND"
+              " n6=0 AND n7=0 AND n8=0 AND n9=0 AND n10=0",
+              err);
+    if (rc) goto fail;
+    rc = sq_commit(b, err);
+    if (rc) goto fail;
+    /* Secure delete zeroed the freed cells; copy every page back from the
+     * WAL and truncate it so older page images disappear too. */
+    return exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+fail:
+    sq_rollback(b);
+    return rc;
+}
+
+/* ---- meta ---- */
+
+static int sq_meta_get(struct cx_store *b, const char *key, char **val, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    *val = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL))
+        return db_fail(s, err, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *val = col_dup(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return *val ? CX_OK : CX_ENOMEM;
+    return rc == SQLITE_DONE ? CX_ENOTFOUND : db_fail(s, err, "meta");
+}
+
+static int sq_meta_set(struct cx_store *b, const char *key, const char *val, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)", -1, &st,
+                           NULL))
+        return db_fail(s, err, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CX_OK : db_fail(s, err, "meta");
+}
+
+/* ---- API keys ---- */
+
+/* A key reads "cxp_<prefix>_<secret>": prefix 12 hex digits (the lookup
+ * handle), secret 32 random bytes in base64url. Only a BLAKE2b hash of
+ * the whole key is stored. */
+static int sq_key_create(struct cx_store *b, const char *name, const char *scope, char **secret,
+                         struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    unsigned char pre[6], body[32], hash[32];
+    char prefix[13], enc[64], key[96];
+    randombytes_buf(pre, sizeof pre);
+    randombytes_buf(body, sizeof body);
+    sodium_bin2hex(prefix, sizeof prefix, pre, sizeof pre);
+    sodium_bin2base64(enc, sizeof enc, body, sizeof body, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(key, sizeof key, "cxp_%s_%s", prefix, enc);
+    crypto_generichash(hash, sizeof hash, (const unsigned char *)key, strlen(key), NULL, 0);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO api_keys(name,scope,prefix,hash,created) VALUES(?1,?2,?3,"
+                           "?4,?5)",
+                           -1, &st, NULL))
+        return db_fail(s, err, "create key");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    sodium_memzero(body, sizeof body);
+    if (rc != SQLITE_DONE) return db_fail(s, err, "create key");
+    *secret = strdup(key);
+    sodium_memzero(key, sizeof key);
+    return *secret ? CX_OK : CX_ENOMEM;
+}
+
+static void read_key(sqlite3_stmt *st, struct cx_api_key *k)
+{
+    memset(k, 0, sizeof *k);
+    k->id = sqlite3_column_int64(st, 0);
+    snprintf(k->name, sizeof k->name, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(k->scope, sizeof k->scope, "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(k->prefix, sizeof k->prefix, "%s", (const char *)sqlite3_column_text(st, 3));
+    k->created = sqlite3_column_int64(st, 4);
+    k->revoked = sqlite3_column_int64(st, 5);
+}
+
+static int sq_key_list(struct cx_store *b, struct cx_api_key **keys, size_t *n, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    *keys = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id,name,scope,prefix,created,revoked FROM api_keys ORDER BY id",
+                           -1, &st, NULL))
+        return db_fail(s, err, "list keys");
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct cx_api_key *nk = realloc(*keys, cap * sizeof **keys);
+            if (!nk) {
+                sqlite3_finalize(st);
+                return CX_ENOMEM;
+            }
+            *keys = nk;
+        }
+        read_key(st, &(*keys)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    return CX_OK;
+}
+
+static int sq_key_revoke(struct cx_store *b, int64_t id, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE api_keys SET revoked=?2 WHERE id=?1 AND revoked=0", -1,
+                           &st, NULL))
+        return db_fail(s, err, "revoke key");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return db_fail(s, err, "revoke key");
+    return sqlite3_changes(s->db)
+               ? CX_OK
+               : cx_fail(err, CX_ENOTFOUND, "no active key with id %lld", (long long)id);
+}
+
+static int sq_key_check(struct cx_store *b, const char *secret, struct cx_api_key *out,
+                        struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    if (strncmp(secret, "cxp_", 4) || strlen(secret) < 18 || secret[16] != '_' ||
+        strlen(secret) > 90)
+        return cx_fail(err, CX_EINVAL, "malformed API key");
+    char prefix[13];
+    memcpy(prefix, secret + 4, 12);
+    prefix[12] = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id,name,scope,prefix,created,revoked,hash FROM api_keys WHERE "
+                           "prefix=?1",
+                           -1, &st, NULL))
+        return db_fail(s, err, "check key");
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    unsigned char hash[32];
+    crypto_generichash(hash, sizeof hash, (const unsigned char *)secret, strlen(secret), NULL, 0);
+    int ret = cx_fail(err, CX_ENOTFOUND, "unknown API key");
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 6) == 32 &&
+        sodium_memcmp(hash, sqlite3_column_blob(st, 6), 32) == 0) {
+        read_key(st, out);
+        ret = out->revoked ? cx_fail(err, CX_ENOTFOUND, "revoked API key") : CX_OK;
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* ---- open / close / migrations ---- */
+
+static void sq_close(struct cx_store *b)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    if (!s) return;
+    if (s->in_tx) sq_rollback(b);
+    drop_deltas(s);
+    for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    cx_tz_free(s->tz);
+    free(s);
+}
+
+static const struct cx_store_vt sqlite_vt = {
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put_response = sq_put_response,
+    .put_event = sq_put_event,
+    .scan_responses = sq_scan_responses,
+    .scan_events = sq_scan_events,
+    .scan_rollup = sq_scan_rollup,
+    .erase_customer = sq_erase_customer,
+    .meta_get = sq_meta_get,
+    .meta_set = sq_meta_set,
+    .key_create = sq_key_create,
+    .key_list = sq_key_list,
+    .key_revoke = sq_key_revoke,
+    .key_check = sq_key_check,
+};
+
+static int user_version(struct sq_store *s, int *v)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL)) return CX_ESTORE;
+    *v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return CX_OK;
+}
+
+static int backfill_cb(void *ctx, const struct cx_resp_row *r)
+{
+    struct sq_store *s = ctx;
+    return add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint,
+                     r->lang[0] ? r->lang : NULL, 1);
+}
+
+static int migrate(struct sq_store *s, const struct cx_store_opts *o, struct cx_err *err)
+{
+    int v;
+    if (user_version(s, &v)) return db_fail(s, err, "read schema version");
+    int target = o->max_version ? o->max_version : CX_SCHEMA_VERSION;
+    if (v > CX_SCHEMA_VERSION)
+        return cx_fail(err, CX_EVERSION,
+                       "the data directory was written by a newer cxpulse (schema %d, this "
+                       "version reads up to %d)",
+                       v, CX_SCHEMA_VERSION);
+    for (; v < target; v++) {
+        int rc = sq_begin(&s->base, err);
+        if (rc) return rc;
+        rc = exec(s, migrations[v], err);
+        if (!rc && v == 1) {
+            /* rollups: zone of a new store from the options, UTC otherwise */
+            const char *zone = o->tz ? o->tz : "UTC";
+            rc = sq_meta_set(&s->base, "rollup_tz", zone, err);
+            if (!rc) rc = cx_tz_open(zone, &s->tz, err);
+            struct cx_scan_filter f = {0};
+            if (!rc) rc = sq_scan_responses(&s->base, &f, backfill_cb, s, err);
+        }
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
+        if (!rc) rc = exec(s, sql, err);
+        if (!rc) rc = sq_commit(&s->base, err);
+        if (rc) {
+            sq_rollback(&s->base);
+            return rc;
+        }
+    }
+    return CX_OK;
+}
+
+int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct cx_store **out,
+                         struct cx_err *err)
+{
+    static const struct cx_store_opts defaults = {0};
+    if (!o) o = &defaults;
+    char path[4096];
+    struct stat stbuf;
+    snprintf(path, sizeof path, "%s/cxpulse.db", dir);
+    if (stat(path, &stbuf) != 0) {
+        if (!o->create)
+            return cx_fail(err, CX_ENOTFOUND,
+                           "no cxpulse data in '%s' (run `cxpulse init --data %s` first)", dir,
+                           dir);
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return cx_fail(err, CX_EIO, "cannot create directory '%s': %s", dir, strerror(errno));
+    }
+    if (sodium_init() < 0) return cx_fail(err, CX_EIO, "libsodium failed to initialise");
+    struct sq_store *s = calloc(1, sizeof *s);
+    if (!s) return cx_fail(err, CX_ENOMEM, "out of memory");
+    s->base.vt = &sqlite_vt;
+    cx_hmap_init(&s->deltas);
+    int rc;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = cx_fail(err, CX_ESTORE, "cannot open '%s': %s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    char pragmas[512];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
+             " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+             o->durable ? "FULL" : "NORMAL");
+    if ((rc = exec(s, pragmas, err))) goto fail;
+    if ((rc = migrate(s, o, err))) goto fail;
+    if (!s->tz && (o->max_version == 0 || o->max_version >= 2)) {
+        char *zone = NULL;
+        rc = sq_meta_get(&s->base, "rollup_tz", &zone, err);
+        if (rc == CX_ENOTFOUND)
+            zone = strdup("UTC");
+        else if (rc)
+            goto fail;
+        rc = cx_tz_open(zone, &s->tz, err);
+        free(zone);
+        if (rc) goto fail;
+    }
+    if (!s->tz && (rc = cx_tz_open(NULL, &s->tz, err))) goto fail;
+    snprintf(s->base.rollup_tz, sizeof s->base.rollup_tz, "%s", cx_tz_name(s->tz));
+    int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_UPSERT : ST_COUNT;
+    for (int i = 0; i < limit; i++)
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                               NULL) != SQLITE_OK) {
+            rc = db_fail(s, err, "prepare");
+            goto fail;
+        }
+    *out = &s->base;
+    return CX_OK;
+fail:
+    sq_close(&s->base);
+    return rc;
+}

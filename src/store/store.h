@@ -1,0 +1,123 @@
+/* store.h - the storage seam. Backends (SQLite now, PostgreSQL later)
+ * implement struct cx_store_vt; callers use the cx_store_* wrappers.
+ *
+ * Writes happen inside begin/commit. A put reports whether the row was
+ * inserted, already present with identical content (unchanged) or replaced
+ * (updated, last write wins). Rollups (score histograms per local day of the
+ * store's zone and per dimension set) are kept current on every write. */
+#ifndef CX_STORE_H
+#define CX_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cx.h"
+#include "core/scale.h"
+#include "io/record.h"
+
+enum cx_put { CX_PUT_INSERTED, CX_PUT_UNCHANGED, CX_PUT_UPDATED };
+
+/* Dimension sets with rollups. Each is a bit set of CX_DIM_*. */
+#define CX_DIM_CHANNEL 1
+#define CX_DIM_TOUCHPOINT 2
+#define CX_DIM_LANG 4
+#define CX_NCUBOIDS 6
+extern const int cx_cuboid_dims[CX_NCUBOIDS];
+
+/* A response row as read back. Pointers are valid during the callback. */
+struct cx_resp_row {
+    const char *id, *customer;
+    struct cx_time t;
+    int scale_idx, score;
+    const char *channel, *touchpoint, *lang; /* lang "" when absent */
+    const char *comment;                     /* NULL when absent or not asked for */
+    const unsigned char *attrs;
+    size_t attrs_len;
+};
+
+/* Filters shared by scans. NULL/0 members do not filter. Times are
+ * instants: from inclusive, to exclusive. */
+struct cx_scan_filter {
+    int has_from, has_to;
+    struct cx_time from, to;
+    const char *customer;
+    const char *channel, *touchpoint, *lang; /* exact; lang "" = absent */
+    const char *const *types;                /* events: NULL-terminated list */
+    int with_text;                           /* read comment/text columns */
+};
+
+/* One rollup cell: counts of scores of one scale on one local day. */
+struct cx_rollup_row {
+    int64_t day;
+    int scale_idx;
+    const char *channel, *touchpoint, *lang; /* "" for dimensions rolled up */
+    uint64_t c[CX_MAXBINS];
+};
+
+typedef int (*cx_resp_cb)(void *ctx, const struct cx_resp_row *r);
+typedef int (*cx_event_cb)(void *ctx, const struct cx_event *e);
+typedef int (*cx_rollup_cb)(void *ctx, const struct cx_rollup_row *r);
+
+struct cx_api_key {
+    int64_t id;
+    char name[129];
+    char scope[16];
+    char prefix[32];
+    int64_t created, revoked; /* unix seconds; revoked 0 = active */
+};
+
+struct cx_store;
+
+struct cx_store_vt {
+    void (*close)(struct cx_store *s);
+    int (*begin)(struct cx_store *s, struct cx_err *err);
+    int (*commit)(struct cx_store *s, struct cx_err *err);
+    void (*rollback)(struct cx_store *s);
+    int (*put_response)(struct cx_store *s, const struct cx_response *r, enum cx_put *res,
+                        struct cx_err *err);
+    int (*put_event)(struct cx_store *s, const struct cx_event *e, enum cx_put *res,
+                     struct cx_err *err);
+    int (*scan_responses)(struct cx_store *s, const struct cx_scan_filter *f, cx_resp_cb cb,
+                          void *ctx, struct cx_err *err);
+    int (*scan_events)(struct cx_store *s, const struct cx_scan_filter *f, cx_event_cb cb,
+                       void *ctx, struct cx_err *err);
+    int (*scan_rollup)(struct cx_store *s, int cuboid, int64_t day_from, int64_t day_to,
+                       cx_rollup_cb cb, void *ctx, struct cx_err *err);
+    int (*erase_customer)(struct cx_store *s, const char *customer, uint64_t *nresp,
+                          uint64_t *nevents, struct cx_err *err);
+    int (*meta_get)(struct cx_store *s, const char *key, char **val, struct cx_err *err);
+    int (*meta_set)(struct cx_store *s, const char *key, const char *val, struct cx_err *err);
+    int (*key_create)(struct cx_store *s, const char *name, const char *scope, char **secret,
+                      struct cx_err *err);
+    int (*key_list)(struct cx_store *s, struct cx_api_key **keys, size_t *n, struct cx_err *err);
+    int (*key_revoke)(struct cx_store *s, int64_t id, struct cx_err *err);
+    int (*key_check)(struct cx_store *s, const char *secret, struct cx_api_key *out,
+                     struct cx_err *err);
+};
+
+struct cx_store {
+    const struct cx_store_vt *vt;
+    char rollup_tz[128]; /* zone of the rollup days ("UTC" by default) */
+};
+
+/* Options for opening. */
+struct cx_store_opts {
+    int create;      /* create the directory and database if missing */
+    const char *tz;  /* rollup zone for a new store (NULL = UTC) */
+    int max_version; /* tests: stop migrating at this schema version (0 = latest) */
+    int durable;     /* fsync every commit (server acknowledgements) */
+};
+
+/* Opens the SQLite store in directory dir (file dir/cxpulse.db), migrating
+ * its schema to the latest version. Returns CX_ENOTFOUND when the store does
+ * not exist and opts->create is 0. The caller closes with cx_store_close. */
+int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *opts, struct cx_store **out,
+                         struct cx_err *err);
+#define CX_SCHEMA_VERSION 2
+
+static inline void cx_store_close(struct cx_store *s)
+{
+    if (s) s->vt->close(s);
+}
+
+#endif
