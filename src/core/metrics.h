@@ -70,8 +70,8 @@ void cx_metric_percentile(const int64_t *sorted, size_t n, int pct, int64_t unit
 /* Comparison of the current estimate a against the previous b. */
 struct cx_comparison {
     int has;         /* both estimates have a value and a test applies */
-    double diff;     /* a.value - b.value */
-    double stat;     /* z or t */
+    double diff;     /* a.value - b.value, set whenever both have a value */
+    double stat;     /* z or t; +-INFINITY for a nonzero diff with zero se */
     double p;        /* two-sided p-value */
     int significant; /* p < 0.05 */
 };

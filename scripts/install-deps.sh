@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package cxpulse needs to build, test and run.
+# Idempotent: only missing packages are installed. Needs root (or sudo).
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
+  libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev
+  libcurl4-openssl-dev libutf8proc-dev libstemmer-dev libcmocka-dev libpq-dev
+  tzdata sqlite3 python3 ca-certificates
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  PKGS+=(hyperfine time nodejs npm)
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}" >&2
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
