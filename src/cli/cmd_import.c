@@ -181,7 +181,10 @@ int cmd_import(int argc, char **argv)
         ret = 2;
         goto out;
     }
-    if (cli_open_store(cli_data_dir(data), NULL, &s)) {
+    /* A large page cache keeps the id and customer indexes in memory. */
+    struct cx_store_opts sopts = {0};
+    sopts.cache_mb = 1024;
+    if (cli_open_store(cli_data_dir(data), &sopts, &s)) {
         ret = 1;
         goto out;
     }
@@ -189,7 +192,8 @@ int cmd_import(int argc, char **argv)
     int tty = isatty(2);
     for (int i = 0; i < nfiles; i++) {
         struct progress p = {&in[i], tty && !quiet, quiet, 0};
-        struct cx_ingest_opts io = {type, (size_t)batch, on_reject, on_progress, &p};
+        struct cx_ingest_opts io = {type, batch ? (size_t)batch : 100000, on_reject, on_progress,
+                                    &p};
         struct cx_ingest_stats st = {0};
         struct cx_err err = {{0}};
         int rc = cx_ingest(s, in[i].src, &io, &st, &err);

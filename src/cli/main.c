@@ -27,7 +27,7 @@ const struct cli_command cli_commands[] = {
      "  --data DIR          data directory\n"
      "  --map FIELD=COLUMN  read column COLUMN as FIELD (repeatable)\n"
      "  --format FMT        csv or ndjson (default: detected from the content)\n"
-     "  --batch N           rows per transaction (default 20000)\n"
+     "  --batch N           rows per transaction (default 100000)\n"
      "  --quiet             no progress bar and no per-row messages, only the summary\n"},
     {"report", cmd_report, "metrics table by time, channel, touchpoint or any attribute",
      "usage: cxpulse report [options]\n\n"

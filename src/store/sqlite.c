@@ -18,7 +18,6 @@ const int cx_cuboid_dims[CX_NCUBOIDS] = {
     CX_DIM_TOUCHPOINT,
     CX_DIM_LANG,
     CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT,
-    CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT | CX_DIM_LANG,
 };
 
 enum {
@@ -28,7 +27,9 @@ enum {
     ST_INS_EV,
     ST_GET_EV,
     ST_UPD_EV,
-    ST_ROLLUP_UPSERT,
+    ST_ROLLUP_GET,
+    ST_ROLLUP_PUT,
+    ST_ROLLUP_DEL,
     ST_COUNT
 };
 
@@ -58,11 +59,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     " WHERE id=?1",
     "UPDATE events SET customer=?2,t=?3,tns=?4,type=?5,channel=?6,ref=?7,agent=?8,text=?9,"
     "wait=?10,duration=?11,value=?12,attrs=?13 WHERE id=?1",
-    "INSERT INTO rollup(cuboid,day,scale,channel,touchpoint,lang,n0,n1,n2,n3,n4,n5,n6,n7,n8,n9,"
-    "n10) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
-    " ON CONFLICT DO UPDATE SET n0=n0+excluded.n0,n1=n1+excluded.n1,n2=n2+excluded.n2,"
-    "n3=n3+excluded.n3,n4=n4+excluded.n4,n5=n5+excluded.n5,n6=n6+excluded.n6,"
-    "n7=n7+excluded.n7,n8=n8+excluded.n8,n9=n9+excluded.n9,n10=n10+excluded.n10",
+    "SELECT cells FROM rollup WHERE cuboid=?1 AND day=?2",
+    "INSERT OR REPLACE INTO rollup(cuboid,day,cells) VALUES(?1,?2,?3)",
+    "DELETE FROM rollup WHERE cuboid=?1 AND day=?2",
 };
 
 /* Schema migrations: migrations[i] brings version i to i + 1. */
@@ -82,13 +81,11 @@ static const char *const migrations[] = {
     "CREATE TABLE api_keys(id INTEGER PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL,"
     " prefix TEXT NOT NULL UNIQUE, hash BLOB NOT NULL, created INTEGER NOT NULL,"
     " revoked INTEGER NOT NULL DEFAULT 0);",
-    /* 1 -> 2: score rollups (filled from existing responses after the SQL) */
-    "CREATE TABLE rollup(cuboid INTEGER NOT NULL, day INTEGER NOT NULL, scale INTEGER NOT NULL,"
-    " channel TEXT NOT NULL, touchpoint TEXT NOT NULL, lang TEXT NOT NULL,"
-    " n0 INTEGER NOT NULL, n1 INTEGER NOT NULL, n2 INTEGER NOT NULL, n3 INTEGER NOT NULL,"
-    " n4 INTEGER NOT NULL, n5 INTEGER NOT NULL, n6 INTEGER NOT NULL, n7 INTEGER NOT NULL,"
-    " n8 INTEGER NOT NULL, n9 INTEGER NOT NULL, n10 INTEGER NOT NULL,"
-    " PRIMARY KEY(cuboid, day, scale, channel, touchpoint, lang)) WITHOUT ROWID;",
+    /* 1 -> 2: score rollups (filled from existing responses after the SQL). One
+     * row per dimension set (cuboid) and local day; cells is a blob of
+     * histogram cells, see encode_cells. */
+    "CREATE TABLE rollup(cuboid INTEGER NOT NULL, day INTEGER NOT NULL, cells BLOB NOT NULL,"
+    " PRIMARY KEY(cuboid, day)) WITHOUT ROWID;",
 };
 
 static int db_fail(struct sq_store *s, struct cx_err *err, const char *what)
@@ -109,6 +106,8 @@ static int exec(struct sq_store *s, const char *sql, struct cx_err *err)
 
 /* ---- rollup deltas ---- */
 
+/* Delta key: u8 cuboid, i64 day, then the cell key (u8 scale and three
+ * NUL-terminated dimension values, "" for dimensions rolled up). */
 static size_t pack_key(unsigned char *buf, int cuboid, int64_t day, int scale, const char *ch,
                        const char *tp, const char *lang)
 {
@@ -152,39 +151,221 @@ static void drop_deltas(struct sq_store *s)
     cx_hmap_init(&s->deltas);
 }
 
+/* Cell blobs: cells sorted by key, each
+ *   u8 scale, channel NUL, touchpoint NUL, lang NUL, 11 varint counts.
+ * A cell key is the bytes up to and including the third NUL. */
+static size_t put_uvarint(unsigned char *p, uint64_t v)
+{
+    size_t i = 0;
+    while (v >= 0x80) {
+        p[i++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[i++] = (unsigned char)v;
+    return i;
+}
+
+static int get_uvarint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*pos >= len) return -1;
+        unsigned char b = p[(*pos)++];
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Decodes the next cell at *pos: key (pointer into blob) and counts.
+ * Returns 1, 0 at the end, -1 if malformed. */
+static int next_cell(const unsigned char *b, size_t len, size_t *pos, const unsigned char **key,
+                     size_t *klen, uint64_t *c)
+{
+    if (*pos >= len) return 0;
+    size_t start = *pos, p = start + 1;
+    for (int z = 0; z < 3; z++) {
+        const unsigned char *nul = p < len ? memchr(b + p, 0, len - p) : NULL;
+        if (!nul) return -1;
+        p = (size_t)(nul - b) + 1;
+    }
+    *key = b + start;
+    *klen = p - start;
+    *pos = p;
+    for (int i = 0; i < CX_MAXBINS; i++)
+        if (get_uvarint(b, len, pos, &c[i])) return -1;
+    return 1;
+}
+
+struct cellv {
+    const unsigned char *key;
+    size_t klen;
+    int64_t c[CX_MAXBINS];
+};
+
+static int cmp_cellv(const void *x, const void *y)
+{
+    const struct cellv *a = x, *b = y;
+    size_t n = a->klen < b->klen ? a->klen : b->klen;
+    int r = memcmp(a->key, b->key, n);
+    return r ? r : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+/* Merges the deltas of one (cuboid, day) into its stored blob. */
+static int merge_day(struct sq_store *s, int cuboid, int64_t day, struct cx_hmap_entry **ds,
+                     size_t nds, struct cx_err *err)
+{
+    sqlite3_stmt *get = s->st[ST_ROLLUP_GET];
+    sqlite3_bind_int(get, 1, cuboid);
+    sqlite3_bind_int64(get, 2, day);
+    int rc = sqlite3_step(get);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite3_reset(get);
+        return db_fail(s, err, "rollup read");
+    }
+    const unsigned char *old = rc == SQLITE_ROW ? sqlite3_column_blob(get, 0) : NULL;
+    size_t olen = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(get, 0) : 0;
+    unsigned char *copy = malloc(olen + 1);
+    if (!copy) {
+        sqlite3_reset(get);
+        return cx_fail(err, CX_ENOMEM, "out of memory");
+    }
+    if (olen) memcpy(copy, old, olen);
+    sqlite3_reset(get);
+    struct cx_hmap cells;
+    cx_hmap_init(&cells);
+    struct cellv *vals = NULL;
+    size_t nv = 0, cap = 0;
+    int ret = CX_OK;
+    size_t pos = 0;
+    const unsigned char *key;
+    size_t klen;
+    uint64_t c[CX_MAXBINS];
+    int r;
+    /* stored cells, then deltas; the map holds 1 + the index into vals */
+    while ((r = next_cell(copy, olen, &pos, &key, &klen, c)) == 1) {
+        if (nv == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct cellv *nvp = realloc(vals, cap * sizeof *vals);
+            if (!nvp) {
+                ret = cx_fail(err, CX_ENOMEM, "out of memory");
+                goto out;
+            }
+            vals = nvp;
+        }
+        vals[nv].key = key;
+        vals[nv].klen = klen;
+        for (int b = 0; b < CX_MAXBINS; b++) vals[nv].c[b] = (int64_t)c[b];
+        void **slot = cx_hmap_put(&cells, key, klen, NULL);
+        if (!slot) {
+            ret = cx_fail(err, CX_ENOMEM, "out of memory");
+            goto out;
+        }
+        *slot = (void *)(uintptr_t)(++nv);
+    }
+    if (r < 0) {
+        ret = cx_fail(err, CX_ESTORE, "rollup blob is corrupt (cuboid %d day %lld)", cuboid,
+                      (long long)day);
+        goto out;
+    }
+    for (size_t i = 0; i < nds; i++) {
+        const unsigned char *k = (const unsigned char *)ds[i]->key + 9;
+        size_t kl = ds[i]->klen - 9;
+        struct delta *d = ds[i]->val;
+        int created;
+        void **slot = cx_hmap_put(&cells, k, kl, &created);
+        if (!slot) {
+            ret = cx_fail(err, CX_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (created) {
+            if (nv == cap) {
+                cap = cap ? cap * 2 : 64;
+                struct cellv *nvp = realloc(vals, cap * sizeof *vals);
+                if (!nvp) {
+                    ret = cx_fail(err, CX_ENOMEM, "out of memory");
+                    goto out;
+                }
+                vals = nvp;
+            }
+            memset(&vals[nv], 0, sizeof vals[nv]);
+            vals[nv].key = k;
+            vals[nv].klen = kl;
+            *slot = (void *)(uintptr_t)(++nv);
+        }
+        struct cellv *cv = &vals[(uintptr_t)*slot - 1];
+        for (int b = 0; b < CX_MAXBINS; b++) cv->c[b] += d->c[b];
+    }
+    if (nv > 1) qsort(vals, nv, sizeof *vals, cmp_cellv);
+    size_t size = 0;
+    for (size_t i = 0; i < nv; i++) size += vals[i].klen + CX_MAXBINS * 10;
+    unsigned char *blob = malloc(size + 1);
+    if (!blob) {
+        ret = cx_fail(err, CX_ENOMEM, "out of memory");
+        goto out;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < nv; i++) {
+        int nz = 0;
+        for (int b = 0; b < CX_MAXBINS; b++) {
+            if (vals[i].c[b] < 0) vals[i].c[b] = 0; /* cannot happen unless corrupt */
+            nz |= vals[i].c[b] != 0;
+        }
+        if (!nz) continue; /* empty cells leave no trace */
+        memcpy(blob + o, vals[i].key, vals[i].klen);
+        o += vals[i].klen;
+        for (int b = 0; b < CX_MAXBINS; b++) o += put_uvarint(blob + o, (uint64_t)vals[i].c[b]);
+    }
+    sqlite3_stmt *st = o ? s->st[ST_ROLLUP_PUT] : s->st[ST_ROLLUP_DEL];
+    sqlite3_bind_int(st, 1, cuboid);
+    sqlite3_bind_int64(st, 2, day);
+    if (o) sqlite3_bind_blob(st, 3, blob, (int)o, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    free(blob);
+    if (rc != SQLITE_DONE) ret = db_fail(s, err, "rollup write");
+out:
+    free(vals);
+    cx_hmap_free(&cells);
+    free(copy);
+    return ret;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+    const struct cx_hmap_entry *a = *(struct cx_hmap_entry *const *)x;
+    const struct cx_hmap_entry *b = *(struct cx_hmap_entry *const *)y;
+    return memcmp(a->key, b->key, 9); /* cuboid, day */
+}
+
 static int flush_deltas(struct sq_store *s, struct cx_err *err)
 {
-    sqlite3_stmt *st = s->st[ST_ROLLUP_UPSERT];
-    if (!st) { /* schema without rollups (tests of old versions) */
+    if (!s->st[ST_ROLLUP_GET] || s->deltas.len == 0) { /* old schema in tests, or nothing */
         drop_deltas(s);
         return CX_OK;
     }
-    for (size_t i = 0; i < s->deltas.cap; i++) {
-        struct cx_hmap_entry *e = &s->deltas.slots[i];
-        if (!e->key) continue;
-        struct delta *d = e->val;
-        int nz = 0;
-        for (int b = 0; b < CX_MAXBINS; b++) nz |= d->c[b] != 0;
-        if (!nz) continue;
-        const unsigned char *k = (const unsigned char *)e->key;
+    struct cx_hmap_entry **es = malloc(s->deltas.len * sizeof *es);
+    if (!es) return cx_fail(err, CX_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < s->deltas.cap; i++)
+        if (s->deltas.slots[i].key) es[n++] = &s->deltas.slots[i];
+    qsort(es, n, sizeof *es, cmp_entry);
+    int rc = CX_OK;
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i + 1;
+        while (j < n && cmp_entry(&es[i], &es[j]) == 0) j++;
+        const unsigned char *k = (const unsigned char *)es[i]->key;
         int64_t day;
         memcpy(&day, k + 1, 8);
-        const char *ch = (const char *)k + 10;
-        const char *tp = ch + strlen(ch) + 1;
-        const char *lang = tp + strlen(tp) + 1;
-        sqlite3_bind_int(st, 1, k[0]);
-        sqlite3_bind_int64(st, 2, day);
-        sqlite3_bind_int(st, 3, k[9]);
-        sqlite3_bind_text(st, 4, ch, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, tp, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
-        for (int b = 0; b < CX_MAXBINS; b++) sqlite3_bind_int64(st, 7 + b, d->c[b]);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return db_fail(s, err, "rollup update");
+        rc = merge_day(s, k[0], day, es + i, j - i, err);
+        i = j;
     }
+    free(es);
     drop_deltas(s);
-    return CX_OK;
+    return rc;
 }
 
 /* ---- transactions ---- */
@@ -535,23 +716,28 @@ static int sq_scan_rollup(struct cx_store *b, int cuboid, int64_t day_from, int6
     struct sq_store *s = (struct sq_store *)b;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT day,scale,channel,touchpoint,lang,n0,n1,n2,n3,n4,n5,n6,n7,n8,"
-                           "n9,n10 FROM rollup WHERE cuboid=?1 AND day>=?2 AND day<?3",
+                           "SELECT day,cells FROM rollup WHERE cuboid=?1 AND day>=?2 AND day<?3",
                            -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, err, "scan rollup");
     sqlite3_bind_int(st, 1, cuboid);
     sqlite3_bind_int64(st, 2, day_from);
     sqlite3_bind_int64(st, 3, day_to);
     int rc, ret = CX_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct cx_rollup_row r;
         r.day = sqlite3_column_int64(st, 0);
-        r.scale_idx = sqlite3_column_int(st, 1);
-        r.channel = (const char *)sqlite3_column_text(st, 2);
-        r.touchpoint = (const char *)sqlite3_column_text(st, 3);
-        r.lang = (const char *)sqlite3_column_text(st, 4);
-        for (int i = 0; i < CX_MAXBINS; i++) r.c[i] = (uint64_t)sqlite3_column_int64(st, 5 + i);
-        if ((ret = cb(ctx, &r))) break;
+        const unsigned char *blob = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1), pos = 0, klen;
+        const unsigned char *key;
+        int k;
+        while ((k = next_cell(blob, len, &pos, &key, &klen, r.c)) == 1) {
+            r.scale_idx = key[0];
+            r.channel = (const char *)key + 1;
+            r.touchpoint = r.channel + strlen(r.channel) + 1;
+            r.lang = r.touchpoint + strlen(r.touchpoint) + 1;
+            if ((ret = cb(ctx, &r))) break;
+        }
+        if (k < 0) ret = cx_fail(err, CX_ESTORE, "rollup blob is corrupt");
     }
     if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan rollup");
     sqlite3_finalize(st);
@@ -595,14 +781,8 @@ static int sq_erase_customer(struct cx_store *b, const char *customer, uint64_t 
         }
         *counts[i] = (uint64_t)sqlite3_changes(s->db);
     }
-    /* Drop rollup cells that became empty so no trace of rare values stays. */
-    rc = flush_deltas(s, err);
-    if (rc) goto fail;
-    rc = exec(s,
-              "DELETE FROM rollup WHERE n0=0 AND n1=0 AND n2=0 AND n3=0 AND n4=0 AND n5=0 AND"
-              " n6=0 AND n7=0 AND n8=0 AND n9=0 AND n10=0",
-              err);
-    if (rc) goto fail;
+    /* commit merges the deltas; cells that become empty are dropped, so no
+     * trace of rare values stays */
     rc = sq_commit(b, err);
     if (rc) goto fail;
     /* Secure delete zeroed the freed cells; copy every page back from the
@@ -880,8 +1060,8 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
-             " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
-             o->durable ? "FULL" : "NORMAL");
+             " PRAGMA cache_size=%d; PRAGMA temp_store=MEMORY;",
+             o->durable ? "FULL" : "NORMAL", -1024 * (o->cache_mb > 0 ? o->cache_mb : 64));
     if ((rc = exec(s, pragmas, err))) goto fail;
     if ((rc = migrate(s, o, err))) goto fail;
     if (!s->tz && (o->max_version == 0 || o->max_version >= 2)) {
@@ -897,7 +1077,7 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     }
     if (!s->tz && (rc = cx_tz_open(NULL, &s->tz, err))) goto fail;
     snprintf(s->base.rollup_tz, sizeof s->base.rollup_tz, "%s", cx_tz_name(s->tz));
-    int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_UPSERT : ST_COUNT;
+    int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_GET : ST_COUNT;
     for (int i = 0; i < limit; i++)
         if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
                                NULL) != SQLITE_OK) {

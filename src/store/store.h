@@ -21,7 +21,7 @@ enum cx_put { CX_PUT_INSERTED, CX_PUT_UNCHANGED, CX_PUT_UPDATED };
 #define CX_DIM_CHANNEL 1
 #define CX_DIM_TOUCHPOINT 2
 #define CX_DIM_LANG 4
-#define CX_NCUBOIDS 6
+#define CX_NCUBOIDS 5
 extern const int cx_cuboid_dims[CX_NCUBOIDS];
 
 /* A response row as read back. Pointers are valid during the callback. */
