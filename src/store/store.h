@@ -106,6 +106,7 @@ struct cx_store_opts {
     const char *tz;  /* rollup zone for a new store (NULL = UTC) */
     int max_version; /* tests: stop migrating at this schema version (0 = latest) */
     int durable;     /* fsync every commit (server acknowledgements) */
+    int cache_mb;    /* page cache size in MiB (0 = 64) */
 };
 
 /* Opens the SQLite store in directory dir (file dir/cxpulse.db), migrating
