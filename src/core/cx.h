@@ -12,13 +12,13 @@
 
 enum cx_rc {
     CX_OK = 0,
-    CX_ENOMEM,   /* allocation failed */
-    CX_EINVAL,   /* bad argument or bad input value */
-    CX_EFORMAT,  /* input is not in the expected format */
-    CX_EIO,      /* read/write failed */
-    CX_ESTORE,   /* database error */
+    CX_ENOMEM,  /* allocation failed */
+    CX_EINVAL,  /* bad argument or bad input value */
+    CX_EFORMAT, /* input is not in the expected format */
+    CX_EIO,     /* read/write failed */
+    CX_ESTORE,  /* database error */
     CX_ENOTFOUND,
-    CX_ELIMIT,   /* a size or count limit was exceeded */
+    CX_ELIMIT, /* a size or count limit was exceeded */
     CX_EEXIST,
     CX_EVERSION, /* data written by a newer version */
 };
@@ -33,7 +33,6 @@ struct cx_err {
 
 /* Formats a message into err (if err is non-NULL) and returns rc, so that
  * callers can write `return cx_fail(err, CX_EINVAL, "bad %s", x);`. */
-int cx_fail(struct cx_err *err, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int cx_fail(struct cx_err *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -28,9 +28,9 @@ struct cx_estimate {
     int has_ci;       /* 0 when no interval (N = 1 means, quantiles, N = 0) */
     double lo, hi;    /* 95 % interval */
     /* test inputs */
-    uint64_t k;       /* CX_EST_PROP: successes */
-    double se;        /* CX_EST_NPS: standard error on the -100..100 scale */
-    double sd;        /* CX_EST_MEAN: sample standard deviation (N > 1) */
+    uint64_t k; /* CX_EST_PROP: successes */
+    double se;  /* CX_EST_NPS: standard error on the -100..100 scale */
+    double sd;  /* CX_EST_MEAN: sample standard deviation (N > 1) */
     /* nps counts */
     uint64_t promoters, passives, detractors;
 };

@@ -17,7 +17,6 @@ struct cx_demo_opts {
 /* Writes demo responses and events as NDJSON (one object per line, the
  * fields of SPEC §2.1 and §2.2 plus attributes) to the two streams.
  * Returns CX_OK or CX_EIO. */
-int cx_demo_write(FILE *responses, FILE *events, const struct cx_demo_opts *o,
-                  struct cx_err *err);
+int cx_demo_write(FILE *responses, FILE *events, const struct cx_demo_opts *o, struct cx_err *err);
 
 #endif

@@ -13,11 +13,7 @@
 #include "util/tz.h"
 
 const int cx_cuboid_dims[CX_NCUBOIDS] = {
-    0,
-    CX_DIM_CHANNEL,
-    CX_DIM_TOUCHPOINT,
-    CX_DIM_LANG,
-    CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT,
+    0, CX_DIM_CHANNEL, CX_DIM_TOUCHPOINT, CX_DIM_LANG, CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT,
 };
 
 enum {
