@@ -104,15 +104,14 @@ static int exec(struct sq_store *s, const char *sql, struct cx_err *err)
 
 /* Delta key: u8 cuboid, i64 day, then the cell key (u8 scale and three
  * NUL-terminated dimension values, "" for dimensions rolled up). */
-static size_t pack_key(unsigned char *buf, int cuboid, int64_t day, int scale, const char *ch,
-                       const char *tp, const char *lang)
+static size_t pack_key(unsigned char *buf, int cuboid, int dims, int64_t day, int scale,
+                       const char *ch, const char *tp, const char *lang)
 {
     size_t o = 0;
     buf[o++] = (unsigned char)cuboid;
     memcpy(buf + o, &day, 8);
     o += 8;
     buf[o++] = (unsigned char)scale;
-    int dims = cx_cuboid_dims[cuboid];
     const char *parts[3] = {dims & CX_DIM_CHANNEL ? ch : "", dims & CX_DIM_TOUCHPOINT ? tp : "",
                             dims & CX_DIM_LANG ? lang : ""};
     for (int i = 0; i < 3; i++) {
@@ -123,27 +122,42 @@ static size_t pack_key(unsigned char *buf, int cuboid, int64_t day, int scale, c
     return o;
 }
 
+#define FULL_CUBOID 0xFF /* per-row deltas carry every dimension */
+#define ALL_DIMS (CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT | CX_DIM_LANG)
+
+static struct delta *delta_at(struct cx_hmap *m, const unsigned char *key, size_t n)
+{
+    int created;
+    void **slot = cx_hmap_put(m, key, n, &created);
+    if (!slot) return NULL;
+    if (created && !(*slot = calloc(1, sizeof(struct delta)))) return NULL;
+    return *slot;
+}
+
+/* Records one score added (sign 1) or removed (-1). Only the finest cell is
+ * touched per row; commit rolls the cells up into every dimension set. */
 static int add_delta(struct sq_store *s, int64_t sec, int scale, int score, const char *ch,
                      const char *tp, const char *lang, int64_t sign)
 {
     unsigned char key[1 + 8 + 1 + 3 * (CX_WORD_MAX + 1)];
     int64_t day = cx_tz_local_day(s->tz, sec);
     struct cx_scale sc = cx_scale_at(scale);
-    for (int c = 0; c < CX_NCUBOIDS; c++) {
-        size_t n = pack_key(key, c, day, scale, ch, tp, lang ? lang : "");
-        int created;
-        void **slot = cx_hmap_put(&s->deltas, key, n, &created);
-        if (!slot) return CX_ENOMEM;
-        if (created && !(*slot = calloc(1, sizeof(struct delta)))) return CX_ENOMEM;
-        ((struct delta *)*slot)->c[score - sc.min] += sign;
-    }
+    size_t n = pack_key(key, FULL_CUBOID, ALL_DIMS, day, scale, ch, tp, lang ? lang : "");
+    struct delta *d = delta_at(&s->deltas, key, n);
+    if (!d) return CX_ENOMEM;
+    d->c[score - sc.min] += sign;
     return CX_OK;
+}
+
+static void free_deltas(struct cx_hmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].val);
+    cx_hmap_free(m);
 }
 
 static void drop_deltas(struct sq_store *s)
 {
-    for (size_t i = 0; i < s->deltas.cap; i++) free(s->deltas.slots[i].val);
-    cx_hmap_free(&s->deltas);
+    free_deltas(&s->deltas);
     cx_hmap_init(&s->deltas);
 }
 
@@ -343,11 +357,38 @@ static int flush_deltas(struct sq_store *s, struct cx_err *err)
         drop_deltas(s);
         return CX_OK;
     }
-    struct cx_hmap_entry **es = malloc(s->deltas.len * sizeof *es);
-    if (!es) return cx_fail(err, CX_ENOMEM, "out of memory");
+    /* roll the finest cells up into every dimension set */
+    struct cx_hmap cub;
+    cx_hmap_init(&cub);
+    for (size_t i = 0; i < s->deltas.cap; i++) {
+        struct cx_hmap_entry *e = &s->deltas.slots[i];
+        if (!e->key) continue;
+        const unsigned char *k = (const unsigned char *)e->key;
+        int64_t day;
+        memcpy(&day, k + 1, 8);
+        const char *ch = (const char *)k + 10;
+        const char *tp = ch + strlen(ch) + 1;
+        const char *lang = tp + strlen(tp) + 1;
+        const struct delta *src = e->val;
+        for (int c = 0; c < CX_NCUBOIDS; c++) {
+            unsigned char key[1 + 8 + 1 + 3 * (CX_WORD_MAX + 1)];
+            size_t n = pack_key(key, c, cx_cuboid_dims[c], day, k[9], ch, tp, lang);
+            struct delta *d = delta_at(&cub, key, n);
+            if (!d) {
+                free_deltas(&cub);
+                return cx_fail(err, CX_ENOMEM, "out of memory");
+            }
+            for (int b = 0; b < CX_MAXBINS; b++) d->c[b] += src->c[b];
+        }
+    }
+    struct cx_hmap_entry **es = malloc((cub.len + 1) * sizeof *es);
+    if (!es) {
+        free_deltas(&cub);
+        return cx_fail(err, CX_ENOMEM, "out of memory");
+    }
     size_t n = 0;
-    for (size_t i = 0; i < s->deltas.cap; i++)
-        if (s->deltas.slots[i].key) es[n++] = &s->deltas.slots[i];
+    for (size_t i = 0; i < cub.cap; i++)
+        if (cub.slots[i].key) es[n++] = &cub.slots[i];
     qsort(es, n, sizeof *es, cmp_entry);
     int rc = CX_OK;
     for (size_t i = 0; i < n && !rc;) {
@@ -360,6 +401,7 @@ static int flush_deltas(struct sq_store *s, struct cx_err *err)
         i = j;
     }
     free(es);
+    free_deltas(&cub);
     drop_deltas(s);
     return rc;
 }
