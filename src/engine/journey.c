@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/record_json.h"
+
 struct loader {
     struct cx_journey *j;
     size_t cap;
@@ -140,4 +142,29 @@ void cx_journey_free(struct cx_journey *j)
     }
     free(j->items);
     memset(j, 0, sizeof *j);
+}
+
+json_t *cx_journey_to_json(const char *customer, const struct cx_journey *j)
+{
+    json_t *root = json_object(), *items = json_array();
+    if (!root || !items) {
+        json_decref(root);
+        json_decref(items);
+        return NULL;
+    }
+    json_object_set_new(root, "customer", json_string(customer));
+    json_object_set_new(root, "items", items);
+    for (size_t i = 0; i < j->n; i++) {
+        const struct cx_journey_item *it = &j->items[i];
+        json_t *o = it->is_response ? cx_response_to_json(&it->r) : cx_event_to_json(&it->e);
+        if (!o) {
+            json_decref(root);
+            return NULL;
+        }
+        json_object_set_new(o, "kind", json_string(it->is_response ? "response" : "event"));
+        if (it->mark)
+            json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
+        json_array_append_new(items, o);
+    }
+    return root;
 }

@@ -29,4 +29,10 @@ int cx_journey_load(struct cx_store *s, const char *customer, struct cx_journey 
                     struct cx_err *err);
 void cx_journey_free(struct cx_journey *j);
 
+/* The journey as a JSON document {"customer": ..., "items": [...]}, each
+ * item a record as exported plus "kind" ("response"/"event") and, on marked
+ * responses, "change" ("drop"/"rise"). Returns a new reference or NULL. */
+#include <jansson.h>
+json_t *cx_journey_to_json(const char *customer, const struct cx_journey *j);
+
 #endif

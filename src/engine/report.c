@@ -230,7 +230,9 @@ static struct group *get_group(struct agg *a, const char **vals, const size_t *l
         a->keybuf = nk;
         a->keycap = total;
     }
-    unsigned char *key = a->keybuf;
+    /* without --by the key is empty: keybuf may still be NULL, and NULL must
+     * not reach memcpy/memcmp even with length 0 */
+    unsigned char *key = a->keybuf ? a->keybuf : (unsigned char *)"";
     size_t o = 0;
     for (size_t i = 0; i < nby; i++) {
         o += put_len(key + o, lens[i]);
@@ -1133,9 +1135,19 @@ int cx_report_run(struct cx_store *s, const struct cx_query *q0, struct cx_repor
                 rc = cx_fail(err, CX_EINVAL, "--compare previous needs --from and --to");
                 goto out;
             }
-            int64_t len = cur.to.sec - cur.from.sec;
-            prev.from.sec = cur.from.sec - len;
-            prev.from.nsec = cur.from.nsec;
+            int64_t d0, d1;
+            const char *why = NULL;
+            if (!cx_date_parse(q->from, strlen(q->from), &d0, &why) &&
+                !cx_date_parse(q->to, strlen(q->to), &d1, &why)) {
+                /* dates: as many local days before --from (a DST change
+                 * makes local days 23 or 25 hours long) */
+                prev.from.sec = cx_tz_day_start(tz, d0 - (d1 - d0 + 1));
+                prev.from.nsec = 0;
+            } else {
+                int64_t len = cur.to.sec - cur.from.sec;
+                prev.from.sec = cur.from.sec - len;
+                prev.from.nsec = cur.from.nsec;
+            }
             prev.to = cur.from;
         } else if (dots) {
             char *a1 = strndup(q->compare, (size_t)(dots - q->compare));
@@ -1154,7 +1166,8 @@ int cx_report_run(struct cx_store *s, const struct cx_query *q0, struct cx_repor
         }
         prev.has_from = prev.has_to = 1;
     }
-    if (cur.has_from && cur.has_to && cx_time_cmp(cur.from, cur.to) > 0) {
+    /* >= : a --to date before a --from date resolves to an equal instant */
+    if (cur.has_from && cur.has_to && cx_time_cmp(cur.from, cur.to) >= 0) {
         rc = cx_fail(err, CX_EINVAL, "--from is after --to");
         goto out;
     }

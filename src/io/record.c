@@ -52,12 +52,18 @@ static int is_known(const char *const *names, const char *k, size_t klen)
     return -1;
 }
 
+/* An empty CSV cell, a JSON null and an empty JSON string all mean absent,
+ * so that a row reads the same from either format. */
+static int absent(const struct cx_field *f)
+{
+    return f->kind == CX_VAL_ABSENT || (f->kind == CX_VAL_STRING && f->vlen == 0);
+}
+
 static const struct cx_field *lookup(const struct cx_row *row, const char *name)
 {
     size_t n = strlen(name);
     for (size_t i = 0; i < row->n; i++)
-        if (row->f[i].klen == n && memcmp(row->f[i].key, name, n) == 0 &&
-            row->f[i].kind != CX_VAL_ABSENT)
+        if (row->f[i].klen == n && memcmp(row->f[i].key, name, n) == 0 && !absent(&row->f[i]))
             return &row->f[i];
     return NULL;
 }
@@ -145,7 +151,7 @@ static int attrs_field(const struct cx_row *row, const char *const *known, unsig
     size_t n = 0;
     for (size_t i = 0; i < row->n; i++) {
         const struct cx_field *f = &row->f[i];
-        if (is_known(known, f->key, f->klen) >= 0 || f->kind == CX_VAL_ABSENT) continue;
+        if (is_known(known, f->key, f->klen) >= 0 || absent(f)) continue;
         if (f->klen == 0) return reject(why, "", 0, "an attribute has an empty name%s", NULL);
         if (f->klen > CX_ATTR_KEY_MAX)
             return reject(why, f->key, f->klen, "attribute name longer than 128 bytes%s", NULL);

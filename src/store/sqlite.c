@@ -519,6 +519,8 @@ static int sq_put_response(struct cx_store *b, const struct cx_response *r, enum
         ret = cx_fail(err, CX_ENOMEM, "out of memory");
     } else if (cx_response_equal(&old, r)) {
         *res = CX_PUT_UNCHANGED;
+    } else if (b->create_only) {
+        ret = cx_fail(err, CX_EEXIST, "response '%s' exists with different content", r->id);
     } else {
         st = s->st[ST_UPD_RESP];
         bind_response(st, r);
@@ -619,6 +621,8 @@ static int sq_put_event(struct cx_store *b, const struct cx_event *e, enum cx_pu
         *res = CX_PUT_UNCHANGED;
         return CX_OK;
     }
+    if (b->create_only)
+        return cx_fail(err, CX_EEXIST, "event '%s' exists with different content", e->id);
     st = s->st[ST_UPD_EV];
     bind_event(st, e);
     rc = sqlite3_step(st);
@@ -1055,6 +1059,13 @@ static int migrate(struct sq_store *s, const struct cx_store_opts *o, struct cx_
             const char *zone = o->tz ? o->tz : "UTC";
             rc = sq_meta_set(&s->base, "rollup_tz", zone, err);
             if (!rc) rc = cx_tz_open(zone, &s->tz, err);
+            /* the backfill's deltas are merged at commit: needs the rollup
+             * statements now that the table exists */
+            for (int i = ST_ROLLUP_GET; !rc && i < ST_COUNT; i++)
+                if (!s->st[i] &&
+                    sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                                       NULL) != SQLITE_OK)
+                    rc = db_fail(s, err, "prepare");
             struct cx_scan_filter f = {0};
             if (!rc) rc = sq_scan_responses(&s->base, &f, backfill_cb, s, err);
         }
@@ -1121,8 +1132,8 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     snprintf(s->base.rollup_tz, sizeof s->base.rollup_tz, "%s", cx_tz_name(s->tz));
     int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_GET : ST_COUNT;
     for (int i = 0; i < limit; i++)
-        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-                               NULL) != SQLITE_OK) {
+        if (!s->st[i] && sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                            &s->st[i], NULL) != SQLITE_OK) {
             rc = db_fail(s, err, "prepare");
             goto fail;
         }

@@ -97,6 +97,9 @@ struct cx_store_vt {
 
 struct cx_store {
     const struct cx_store_vt *vt;
+    /* When set, a put whose id exists with different content changes nothing
+     * and returns CX_EEXIST (create-only requests); unchanged rows pass. */
+    int create_only;
     char rollup_tz[128]; /* zone of the rollup days ("UTC" by default) */
 };
 
