@@ -6,7 +6,6 @@
 #include "cli/cli.h"
 #include "core/decimal.h"
 #include "engine/journey.h"
-#include "io/record_json.h"
 
 static void print_text(const char *label, const char *t)
 {
@@ -57,18 +56,8 @@ static void print_table(const char *customer, const struct cx_journey *j)
 
 static int print_json(const char *customer, const struct cx_journey *j)
 {
-    json_t *root = json_object(), *items = json_array();
-    if (!root || !items) return CX_ENOMEM;
-    json_object_set_new(root, "customer", json_string(customer));
-    json_object_set_new(root, "items", items);
-    for (size_t i = 0; i < j->n; i++) {
-        const struct cx_journey_item *it = &j->items[i];
-        json_t *o = it->is_response ? cx_response_to_json(&it->r) : cx_event_to_json(&it->e);
-        if (!o) return CX_ENOMEM;
-        json_object_set_new(o, "kind", json_string(it->is_response ? "response" : "event"));
-        if (it->mark) json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
-        json_array_append_new(items, o);
-    }
+    json_t *root = cx_journey_to_json(customer, j);
+    if (!root) return CX_ENOMEM;
     json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(root);
