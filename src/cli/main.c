@@ -75,6 +75,22 @@ const struct cli_command cli_commands[] = {
      "       cxpulse key list\n"
      "       cxpulse key revoke ID\n"
      "  (each also takes --data DIR)\n"},
+    {"serve", cmd_serve, "the HTTP API server",
+     "usage: cxpulse serve [options]\n\n"
+     "Serves the JSON API under /api/v1 (see docs/openapi.json or GET\n"
+     "/api/v1/openapi.json). A 2xx answer to an ingest request means the rows are on\n"
+     "disk (fsync; concurrent requests share commits). SIGTERM or SIGINT stops\n"
+     "accepting, finishes requests in flight and exits 0.\n\n"
+     "  --data DIR          data directory (CXPULSE_DATA)\n"
+     "  --listen ADDR:PORT  default 127.0.0.1:8080 (CXPULSE_LISTEN); port 0 picks one\n"
+     "  --threads N         HTTP worker threads, default 2 per core (CXPULSE_THREADS)\n"
+     "  --timeout S         idle connection timeout, default 30 (CXPULSE_TIMEOUT)\n"
+     "  --max-body BYTES    request body limit, default 8388608 (CXPULSE_MAX_BODY)\n"
+     "  --max-batch ROWS    NDJSON rows per request, default 10000 (CXPULSE_MAX_BATCH)\n"
+     "  --rate-limit N      requests per second per API key, 0 = off, default 5000\n"
+     "                      (CXPULSE_RATE_LIMIT); bursts up to 2N\n"
+     "  --access-log FILE   one JSON line per request; '-' = stderr (default), 'off'\n"
+     "                      (CXPULSE_ACCESS_LOG)\n"},
     {"version", cmd_version, "print the version", "usage: cxpulse version\n"},
     {"help", cmd_help, "show help for a command", "usage: cxpulse help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},

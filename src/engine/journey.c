@@ -162,8 +162,7 @@ json_t *cx_journey_to_json(const char *customer, const struct cx_journey *j)
             return NULL;
         }
         json_object_set_new(o, "kind", json_string(it->is_response ? "response" : "event"));
-        if (it->mark)
-            json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
+        if (it->mark) json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
         json_array_append_new(items, o);
     }
     return root;

@@ -126,7 +126,8 @@ int cx_writer_submit(struct cx_writer *w, struct cx_write_job *job)
         pthread_mutex_unlock(&w->mu);
         return job->rc = cx_fail(&job->err, CX_ELIMIT, "the write queue is full");
     }
-    if (w->tail) w->tail->next = job;
+    if (w->tail)
+        w->tail->next = job;
     else
         w->head = job;
     w->tail = job;
@@ -162,7 +163,8 @@ void cx_writer_get_stats(struct cx_writer *w, struct cx_writer_stats *st)
 void cx_write_job_clear(struct cx_write_job *job)
 {
     for (size_t i = 0; i < job->n; i++) {
-        if (job->items[i].type == CX_RESPONSES) cx_response_clear(&job->items[i].r);
+        if (job->items[i].type == CX_RESPONSES)
+            cx_response_clear(&job->items[i].r);
         else
             cx_event_clear(&job->items[i].e);
     }

@@ -1,0 +1,73 @@
+/* api.h - the JSON API under /api/v1, independent of the HTTP library.
+ *
+ * The server edge (server.c) turns a libmicrohttpd request into a struct
+ * cx_http_req and sends back the struct cx_http_resp; handlers never see
+ * sockets. A fuzz target and the tests drive cx_api_handle directly. */
+#ifndef CX_API_H
+#define CX_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cx.h"
+#include "engine/writer.h"
+#include "store/store.h"
+
+#define CX_API_MAX_QUERY 64
+
+struct cx_query_param {
+    const char *key, *val;
+};
+
+struct cx_http_req {
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* decoded path without the query string */
+    struct cx_query_param query[CX_API_MAX_QUERY];
+    size_t nquery;
+    int query_overflow;        /* more parameters than fit */
+    const char *authorization; /* header value or NULL */
+    const char *content_type;  /* header value or NULL */
+    const char *body;
+    size_t body_len;
+    int body_too_large; /* the edge stopped reading at the body limit */
+};
+
+struct cx_http_resp {
+    int status;
+    const char *content_type; /* static */
+    char *body;               /* malloc'ed (cx_http_resp_clear frees) */
+    size_t len;
+    char allow[64];     /* Allow header for 405 */
+    int retry_after;    /* seconds, 0 = none */
+    const char *route;  /* route template for logs and metrics (static) */
+    char key_name[129]; /* the authenticated key's name, "" if none */
+    uint64_t rows_ok, rows_rejected;
+};
+
+/* Limits and settings of the API. */
+struct cx_api_config {
+    size_t max_body;      /* bytes (default 8 MiB) */
+    size_t max_batch;     /* rows per NDJSON batch (default 10000) */
+    double rate_per_key;  /* requests per second per key; 0 = unlimited */
+    double burst_per_key; /* bucket size */
+};
+
+struct cx_api;
+
+/* Creates the API over the data directory dir, sharing writer w (not owned).
+ * Read connections are opened per thread on first use. */
+int cx_api_new(const char *dir, struct cx_writer *w, const struct cx_api_config *cfg,
+               struct cx_api **out, struct cx_err *err);
+void cx_api_free(struct cx_api *api);
+
+/* Handles one request; always fills resp (status and a body). */
+void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp);
+void cx_http_resp_clear(struct cx_http_resp *resp);
+
+/* Prometheus text for GET /metrics (caller frees). */
+char *cx_api_metrics_text(struct cx_api *api, size_t *len);
+/* Records one finished request for /metrics. */
+void cx_api_observe(struct cx_api *api, const char *method, const char *route, int status,
+                    double seconds);
+
+#endif
