@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: install what is missing, build,
-# load the demo data set into ./cxpulse-data (once) and print a report.
+# load the demo data set into ./cxpulse-data (once), print reports, then run
+# the HTTP server on it (Ctrl-C stops it). CXPULSE_LISTEN sets the address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -23,4 +24,11 @@ END=$(date -u -d yesterday +%F)
 FROM=$(date -u -d "$END - 90 days" +%F)
 "$BIN" report --data "$DATA" --metric nps --by product --from "$FROM" --to "$END" --compare previous
 echo
+LISTEN=${CXPULSE_LISTEN:-127.0.0.1:8080}
+KEY=$("$BIN" key create --data "$DATA" --scope admin --name "run-$(date -u +%Y%m%dT%H%M%S)" | awk '{print $NF}')
+echo "== HTTP server =="
+echo "address:   http://$LISTEN   (API under /api/v1, OpenAPI at /api/v1/openapi.json)"
+echo "admin key: $KEY"
+echo "try:       curl -H 'Authorization: Bearer $KEY' 'http://$LISTEN/api/v1/report?metric=nps&by=quarter'"
 echo "More: ./build/cxpulse help"
+exec "$BIN" serve --data "$DATA" --listen "$LISTEN" --access-log "$DATA/access.log"
