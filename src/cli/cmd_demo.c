@@ -37,10 +37,12 @@ static int load(struct cx_store *s, FILE *f, enum cx_record_type type, const cha
     struct cx_source *src = NULL;
     struct cx_err err = {{0}};
     int rc = cx_source_open(&src, file_read, f, &so, &err);
+    if (!rc) rc = s->vt->bulk_begin(s, type == CX_EVENTS, &err);
     if (!rc) {
-        struct cx_ingest_opts io = {type, 50000, on_reject, NULL, (void *)what};
+        struct cx_ingest_opts io = {type, 100000, on_reject, NULL, (void *)what};
         rc = cx_ingest(s, src, &io, st, &err);
     }
+    if (!rc) rc = s->vt->bulk_end(s, type == CX_EVENTS, &err);
     cx_source_free(src);
     if (rc) return cli_error("demo: %s", err.msg);
     return 0;

@@ -190,6 +190,12 @@ int cmd_import(int argc, char **argv)
     }
     struct cx_ingest_stats total = {0};
     int tty = isatty(2);
+    struct cx_err berr = {{0}};
+    if (s->vt->bulk_begin(s, type == CX_EVENTS, &berr)) {
+        cli_error("%s", berr.msg);
+        ret = 1;
+        goto out;
+    }
     for (int i = 0; i < nfiles; i++) {
         struct progress p = {&in[i], tty && !quiet, quiet, 0};
         struct cx_ingest_opts io = {type, batch ? (size_t)batch : 100000, on_reject, on_progress,
@@ -211,6 +217,10 @@ int cmd_import(int argc, char **argv)
             ret = 1;
             break;
         }
+    }
+    if (s->vt->bulk_end(s, type == CX_EVENTS, &berr)) {
+        cli_error("%s", berr.msg);
+        ret = 1;
     }
     printf("inserted %llu, unchanged %llu, updated %llu, rejected %llu\n",
            (unsigned long long)total.inserted, (unsigned long long)total.unchanged,

@@ -991,6 +991,32 @@ static int sq_key_check(struct cx_store *b, const char *secret, struct cx_api_ke
     return ret;
 }
 
+/* ---- bulk loading ---- */
+
+static const char *const index_sql[2] = {
+    "CREATE INDEX IF NOT EXISTS responses_customer ON responses(customer)",
+    "CREATE INDEX IF NOT EXISTS events_customer ON events(customer)"};
+
+static int sq_bulk_begin(struct cx_store *b, int events, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    const char *probe = events ? "SELECT 1 FROM events LIMIT 1" : "SELECT 1 FROM responses LIMIT 1";
+    if (sqlite3_prepare_v2(s->db, probe, -1, &st, NULL)) return db_fail(s, err, "bulk load");
+    int empty = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!empty) return CX_OK;
+    return exec(s,
+                events ? "DROP INDEX IF EXISTS events_customer"
+                       : "DROP INDEX IF EXISTS responses_customer",
+                err);
+}
+
+static int sq_bulk_end(struct cx_store *b, int events, struct cx_err *err)
+{
+    return exec((struct sq_store *)b, index_sql[events ? 1 : 0], err);
+}
+
 /* ---- open / close / migrations ---- */
 
 static void sq_close(struct cx_store *b)
@@ -1022,6 +1048,8 @@ static const struct cx_store_vt sqlite_vt = {
     .key_list = sq_key_list,
     .key_revoke = sq_key_revoke,
     .key_check = sq_key_check,
+    .bulk_begin = sq_bulk_begin,
+    .bulk_end = sq_bulk_end,
 };
 
 static int user_version(struct sq_store *s, int *v)
@@ -1130,6 +1158,9 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     }
     if (!s->tz && (rc = cx_tz_open(NULL, &s->tz, err))) goto fail;
     snprintf(s->base.rollup_tz, sizeof s->base.rollup_tz, "%s", cx_tz_name(s->tz));
+    /* indexes dropped by a bulk load that did not finish are rebuilt */
+    for (int i = 0; i < 2 && (o->max_version == 0 || o->max_version >= 1); i++)
+        if ((rc = exec(s, index_sql[i], err))) goto fail;
     int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_GET : ST_COUNT;
     for (int i = 0; i < limit; i++)
         if (!s->st[i] && sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,

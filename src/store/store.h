@@ -93,6 +93,12 @@ struct cx_store_vt {
     int (*key_revoke)(struct cx_store *s, int64_t id, struct cx_err *err);
     int (*key_check)(struct cx_store *s, const char *secret, struct cx_api_key *out,
                      struct cx_err *err);
+    /* Bulk loading: when the table of `events` (0 responses, 1 events) is
+     * empty, bulk_begin drops its customer index so rows load without random
+     * index inserts; bulk_end (or the next open, after a crash) rebuilds it
+     * in one sorted pass. Call outside transactions. */
+    int (*bulk_begin)(struct cx_store *s, int events, struct cx_err *err);
+    int (*bulk_end)(struct cx_store *s, int events, struct cx_err *err);
 };
 
 struct cx_store {
