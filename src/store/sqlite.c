@@ -9,33 +9,12 @@
 #include <time.h>
 
 #include "core/hmap.h"
+#include "store/sqlite_int.h"
 #include "store/store.h"
 #include "util/tz.h"
 
 const int cx_cuboid_dims[CX_NCUBOIDS] = {
     0, CX_DIM_CHANNEL, CX_DIM_TOUCHPOINT, CX_DIM_LANG, CX_DIM_CHANNEL | CX_DIM_TOUCHPOINT,
-};
-
-enum {
-    ST_INS_RESP,
-    ST_GET_RESP,
-    ST_UPD_RESP,
-    ST_INS_EV,
-    ST_GET_EV,
-    ST_UPD_EV,
-    ST_ROLLUP_GET,
-    ST_ROLLUP_PUT,
-    ST_ROLLUP_DEL,
-    ST_COUNT
-};
-
-struct sq_store {
-    struct cx_store base;
-    sqlite3 *db;
-    sqlite3_stmt *st[ST_COUNT];
-    struct cx_tz *tz;
-    struct cx_hmap deltas; /* packed rollup key -> struct delta * */
-    int in_tx;
 };
 
 struct delta {
@@ -82,14 +61,24 @@ static const char *const migrations[] = {
      * histogram cells, see encode_cells. */
     "CREATE TABLE rollup(cuboid INTEGER NOT NULL, day INTEGER NOT NULL, cells BLOB NOT NULL,"
     " PRIMARY KEY(cuboid, day)) WITHOUT ROWID;",
+    /* 2 -> 3: surveys and invitations */
+    "CREATE TABLE surveys(id TEXT PRIMARY KEY, definition TEXT NOT NULL, created INTEGER NOT NULL,"
+    " archived INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE invitations(id INTEGER PRIMARY KEY, survey TEXT NOT NULL,"
+    " customer TEXT NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL, context BLOB NOT NULL,"
+    " created INTEGER NOT NULL, expires INTEGER NOT NULL, delivered INTEGER NOT NULL DEFAULT 0,"
+    " opened INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
+    " completed INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX invitations_customer ON invitations(customer);"
+    "CREATE INDEX invitations_created ON invitations(created);",
 };
 
-static int db_fail(struct sq_store *s, struct cx_err *err, const char *what)
+int sq_db_fail(struct sq_store *s, struct cx_err *err, const char *what)
 {
     return cx_fail(err, CX_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-static int exec(struct sq_store *s, const char *sql, struct cx_err *err)
+int sq_exec(struct sq_store *s, const char *sql, struct cx_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -234,7 +223,7 @@ static int merge_day(struct sq_store *s, int cuboid, int64_t day, struct cx_hmap
     int rc = sqlite3_step(get);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         sqlite3_reset(get);
-        return db_fail(s, err, "rollup read");
+        return sq_db_fail(s, err, "rollup read");
     }
     const unsigned char *old = rc == SQLITE_ROW ? sqlite3_column_blob(get, 0) : NULL;
     size_t olen = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(get, 0) : 0;
@@ -336,7 +325,7 @@ static int merge_day(struct sq_store *s, int cuboid, int64_t day, struct cx_hmap
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     free(blob);
-    if (rc != SQLITE_DONE) ret = db_fail(s, err, "rollup write");
+    if (rc != SQLITE_DONE) ret = sq_db_fail(s, err, "rollup write");
 out:
     free(vals);
     cx_hmap_free(&cells);
@@ -411,7 +400,7 @@ static int flush_deltas(struct sq_store *s, struct cx_err *err)
 static int sq_begin(struct cx_store *b, struct cx_err *err)
 {
     struct sq_store *s = (struct sq_store *)b;
-    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    int rc = sq_exec(s, "BEGIN IMMEDIATE", err);
     if (!rc) s->in_tx = 1;
     return rc;
 }
@@ -421,7 +410,7 @@ static int sq_commit(struct cx_store *b, struct cx_err *err)
     struct sq_store *s = (struct sq_store *)b;
     int rc = flush_deltas(s, err);
     if (rc) return rc;
-    rc = exec(s, "COMMIT", err);
+    rc = sq_exec(s, "COMMIT", err);
     if (!rc) s->in_tx = 0;
     return rc;
 }
@@ -485,7 +474,7 @@ static int sq_put_response(struct cx_store *b, const struct cx_response *r, enum
     bind_response(st, r);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return db_fail(s, err, "insert response");
+    if (rc != SQLITE_DONE) return sq_db_fail(s, err, "insert response");
     if (sqlite3_changes(s->db) == 1) {
         *res = CX_PUT_INSERTED;
         if (add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint, r->lang, 1))
@@ -497,7 +486,7 @@ static int sq_put_response(struct cx_store *b, const struct cx_response *r, enum
     sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return db_fail(s, err, "read response");
+        return sq_db_fail(s, err, "read response");
     }
     struct cx_response old = {0};
     old.id = strdup(r->id);
@@ -527,7 +516,7 @@ static int sq_put_response(struct cx_store *b, const struct cx_response *r, enum
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
-            ret = db_fail(s, err, "update response");
+            ret = sq_db_fail(s, err, "update response");
         } else if (add_delta(s, old.t.sec, old.scale_idx, old.score, old.channel, old.touchpoint,
                              old.lang, -1) ||
                    add_delta(s, r->t.sec, r->scale_idx, r->score, r->channel, r->touchpoint,
@@ -601,7 +590,7 @@ static int sq_put_event(struct cx_store *b, const struct cx_event *e, enum cx_pu
     bind_event(st, e);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return db_fail(s, err, "insert event");
+    if (rc != SQLITE_DONE) return sq_db_fail(s, err, "insert event");
     if (sqlite3_changes(s->db) == 1) {
         *res = CX_PUT_INSERTED;
         return CX_OK;
@@ -610,7 +599,7 @@ static int sq_put_event(struct cx_store *b, const struct cx_event *e, enum cx_pu
     sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return db_fail(s, err, "read event");
+        return sq_db_fail(s, err, "read event");
     }
     struct cx_event old;
     read_event(st, &old);
@@ -627,7 +616,7 @@ static int sq_put_event(struct cx_store *b, const struct cx_event *e, enum cx_pu
     bind_event(st, e);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return db_fail(s, err, "update event");
+    if (rc != SQLITE_DONE) return sq_db_fail(s, err, "update event");
     *res = CX_PUT_UPDATED;
     return CX_OK;
 }
@@ -699,7 +688,7 @@ static int sq_scan_responses(struct cx_store *b, const struct cx_scan_filter *f,
     if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "scan responses");
+        return sq_db_fail(s, err, "scan responses");
     bind_filter(st, f, 0);
     int rc, ret = CX_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -720,7 +709,7 @@ static int sq_scan_responses(struct cx_store *b, const struct cx_scan_filter *f,
         r.comment = f->with_text ? (const char *)sqlite3_column_text(st, 10) : NULL;
         if ((ret = cb(ctx, &r))) break;
     }
-    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan responses");
+    if (!ret && rc != SQLITE_DONE) ret = sq_db_fail(s, err, "scan responses");
     sqlite3_finalize(st);
     return ret;
 }
@@ -738,7 +727,7 @@ static int sq_scan_events(struct cx_store *b, const struct cx_scan_filter *f, cx
     if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "scan events");
+        return sq_db_fail(s, err, "scan events");
     bind_filter(st, f, 1);
     int rc, ret = CX_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -747,7 +736,7 @@ static int sq_scan_events(struct cx_store *b, const struct cx_scan_filter *f, cx
         if (!in_range(f, e.t)) continue;
         if ((ret = cb(ctx, &e))) break;
     }
-    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan events");
+    if (!ret && rc != SQLITE_DONE) ret = sq_db_fail(s, err, "scan events");
     sqlite3_finalize(st);
     return ret;
 }
@@ -760,7 +749,7 @@ static int sq_scan_rollup(struct cx_store *b, int cuboid, int64_t day_from, int6
     if (sqlite3_prepare_v2(s->db,
                            "SELECT day,cells FROM rollup WHERE cuboid=?1 AND day>=?2 AND day<?3",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "scan rollup");
+        return sq_db_fail(s, err, "scan rollup");
     sqlite3_bind_int(st, 1, cuboid);
     sqlite3_bind_int64(st, 2, day_from);
     sqlite3_bind_int64(st, 3, day_to);
@@ -781,7 +770,7 @@ static int sq_scan_rollup(struct cx_store *b, int cuboid, int64_t day_from, int6
         }
         if (k < 0) ret = cx_fail(err, CX_ESTORE, "rollup blob is corrupt");
     }
-    if (!ret && rc != SQLITE_DONE) ret = db_fail(s, err, "scan rollup");
+    if (!ret && rc != SQLITE_DONE) ret = sq_db_fail(s, err, "scan rollup");
     sqlite3_finalize(st);
     return ret;
 }
@@ -811,18 +800,21 @@ static int sq_erase_customer(struct cx_store *b, const char *customer, uint64_t 
     for (int i = 0; i < 2; i++) {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "erase");
+            rc = sq_db_fail(s, err, "erase");
             goto fail;
         }
         sqlite3_bind_text(st, 1, customer, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
         sqlite3_finalize(st);
         if (r != SQLITE_DONE) {
-            rc = db_fail(s, err, "erase");
+            rc = sq_db_fail(s, err, "erase");
             goto fail;
         }
         *counts[i] = (uint64_t)sqlite3_changes(s->db);
     }
+    uint64_t ninv = 0;
+    rc = sq_erase_invitations(s, customer, &ninv, err);
+    if (rc) goto fail;
     /* commit merges the deltas; cells that become empty are dropped, so no
      * trace of rare values stays */
     rc = sq_commit(b, err);
@@ -830,9 +822,9 @@ static int sq_erase_customer(struct cx_store *b, const char *customer, uint64_t 
     /* Secure delete zeroed the freed cells, but copies of keys can survive as
      * dividers in interior b-tree pages: rebuild the file, then copy every
      * page back from the WAL and truncate it so older page images go too. */
-    if (*nresp + *nevents == 0) return CX_OK;
-    rc = exec(s, "VACUUM", err);
-    if (!rc) rc = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+    if (*nresp + *nevents + ninv == 0) return CX_OK;
+    rc = sq_exec(s, "VACUUM", err);
+    if (!rc) rc = sq_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
     return rc;
 fail:
     sq_rollback(b);
@@ -847,13 +839,13 @@ static int sq_meta_get(struct cx_store *b, const char *key, char **val, struct c
     sqlite3_stmt *st;
     *val = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL))
-        return db_fail(s, err, "meta");
+        return sq_db_fail(s, err, "meta");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *val = col_dup(st, 0);
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW) return *val ? CX_OK : CX_ENOMEM;
-    return rc == SQLITE_DONE ? CX_ENOTFOUND : db_fail(s, err, "meta");
+    return rc == SQLITE_DONE ? CX_ENOTFOUND : sq_db_fail(s, err, "meta");
 }
 
 static int sq_meta_set(struct cx_store *b, const char *key, const char *val, struct cx_err *err)
@@ -862,12 +854,12 @@ static int sq_meta_set(struct cx_store *b, const char *key, const char *val, str
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)", -1, &st,
                            NULL))
-        return db_fail(s, err, "meta");
+        return sq_db_fail(s, err, "meta");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? CX_OK : db_fail(s, err, "meta");
+    return rc == SQLITE_DONE ? CX_OK : sq_db_fail(s, err, "meta");
 }
 
 /* ---- API keys ---- */
@@ -892,7 +884,7 @@ static int sq_key_create(struct cx_store *b, const char *name, const char *scope
                            "INSERT INTO api_keys(name,scope,prefix,hash,created) VALUES(?1,?2,?3,"
                            "?4,?5)",
                            -1, &st, NULL))
-        return db_fail(s, err, "create key");
+        return sq_db_fail(s, err, "create key");
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
@@ -901,7 +893,7 @@ static int sq_key_create(struct cx_store *b, const char *name, const char *scope
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     sodium_memzero(body, sizeof body);
-    if (rc != SQLITE_DONE) return db_fail(s, err, "create key");
+    if (rc != SQLITE_DONE) return sq_db_fail(s, err, "create key");
     *secret = strdup(key);
     sodium_memzero(key, sizeof key);
     return *secret ? CX_OK : CX_ENOMEM;
@@ -927,7 +919,7 @@ static int sq_key_list(struct cx_store *b, struct cx_api_key **keys, size_t *n, 
     if (sqlite3_prepare_v2(s->db,
                            "SELECT id,name,scope,prefix,created,revoked FROM api_keys ORDER BY id",
                            -1, &st, NULL))
-        return db_fail(s, err, "list keys");
+        return sq_db_fail(s, err, "list keys");
     size_t cap = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
@@ -951,12 +943,12 @@ static int sq_key_revoke(struct cx_store *b, int64_t id, struct cx_err *err)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "UPDATE api_keys SET revoked=?2 WHERE id=?1 AND revoked=0", -1,
                            &st, NULL))
-        return db_fail(s, err, "revoke key");
+        return sq_db_fail(s, err, "revoke key");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return db_fail(s, err, "revoke key");
+    if (rc != SQLITE_DONE) return sq_db_fail(s, err, "revoke key");
     return sqlite3_changes(s->db)
                ? CX_OK
                : cx_fail(err, CX_ENOTFOUND, "no active key with id %lld", (long long)id);
@@ -977,7 +969,7 @@ static int sq_key_check(struct cx_store *b, const char *secret, struct cx_api_ke
                            "SELECT id,name,scope,prefix,created,revoked,hash FROM api_keys WHERE "
                            "prefix=?1",
                            -1, &st, NULL))
-        return db_fail(s, err, "check key");
+        return sq_db_fail(s, err, "check key");
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
     unsigned char hash[32];
     crypto_generichash(hash, sizeof hash, (const unsigned char *)secret, strlen(secret), NULL, 0);
@@ -1002,19 +994,19 @@ static int sq_bulk_begin(struct cx_store *b, int events, struct cx_err *err)
     struct sq_store *s = (struct sq_store *)b;
     sqlite3_stmt *st;
     const char *probe = events ? "SELECT 1 FROM events LIMIT 1" : "SELECT 1 FROM responses LIMIT 1";
-    if (sqlite3_prepare_v2(s->db, probe, -1, &st, NULL)) return db_fail(s, err, "bulk load");
+    if (sqlite3_prepare_v2(s->db, probe, -1, &st, NULL)) return sq_db_fail(s, err, "bulk load");
     int empty = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     if (!empty) return CX_OK;
-    return exec(s,
-                events ? "DROP INDEX IF EXISTS events_customer"
-                       : "DROP INDEX IF EXISTS responses_customer",
-                err);
+    return sq_exec(s,
+                   events ? "DROP INDEX IF EXISTS events_customer"
+                          : "DROP INDEX IF EXISTS responses_customer",
+                   err);
 }
 
 static int sq_bulk_end(struct cx_store *b, int events, struct cx_err *err)
 {
-    return exec((struct sq_store *)b, index_sql[events ? 1 : 0], err);
+    return sq_exec((struct sq_store *)b, index_sql[events ? 1 : 0], err);
 }
 
 /* ---- open / close / migrations ---- */
@@ -1048,6 +1040,14 @@ static const struct cx_store_vt sqlite_vt = {
     .key_list = sq_key_list,
     .key_revoke = sq_key_revoke,
     .key_check = sq_key_check,
+    .survey_put = sq_survey_put,
+    .survey_get = sq_survey_get,
+    .survey_list = sq_survey_list,
+    .survey_archive = sq_survey_archive,
+    .invitation_create = sq_invitation_create,
+    .invitation_get = sq_invitation_get,
+    .invitation_mark = sq_invitation_mark,
+    .scan_invitations = sq_scan_invitations,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
 };
@@ -1071,7 +1071,7 @@ static int backfill_cb(void *ctx, const struct cx_resp_row *r)
 static int migrate(struct sq_store *s, const struct cx_store_opts *o, struct cx_err *err)
 {
     int v;
-    if (user_version(s, &v)) return db_fail(s, err, "read schema version");
+    if (user_version(s, &v)) return sq_db_fail(s, err, "read schema version");
     int target = o->max_version ? o->max_version : CX_SCHEMA_VERSION;
     if (v > CX_SCHEMA_VERSION)
         return cx_fail(err, CX_EVERSION,
@@ -1081,7 +1081,7 @@ static int migrate(struct sq_store *s, const struct cx_store_opts *o, struct cx_
     for (; v < target; v++) {
         int rc = sq_begin(&s->base, err);
         if (rc) return rc;
-        rc = exec(s, migrations[v], err);
+        rc = sq_exec(s, migrations[v], err);
         if (!rc && v == 1) {
             /* rollups: zone of a new store from the options, UTC otherwise */
             const char *zone = o->tz ? o->tz : "UTC";
@@ -1093,13 +1093,13 @@ static int migrate(struct sq_store *s, const struct cx_store_opts *o, struct cx_
                 if (!s->st[i] &&
                     sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
                                        NULL) != SQLITE_OK)
-                    rc = db_fail(s, err, "prepare");
+                    rc = sq_db_fail(s, err, "prepare");
             struct cx_scan_filter f = {0};
             if (!rc) rc = sq_scan_responses(&s->base, &f, backfill_cb, s, err);
         }
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
-        if (!rc) rc = exec(s, sql, err);
+        if (!rc) rc = sq_exec(s, sql, err);
         if (!rc) rc = sq_commit(&s->base, err);
         if (rc) {
             sq_rollback(&s->base);
@@ -1143,7 +1143,7 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
              " PRAGMA cache_size=%d; PRAGMA temp_store=MEMORY;",
              o->durable ? "FULL" : "NORMAL", -1024 * (o->cache_mb > 0 ? o->cache_mb : 64));
-    if ((rc = exec(s, pragmas, err))) goto fail;
+    if ((rc = sq_exec(s, pragmas, err))) goto fail;
     if ((rc = migrate(s, o, err))) goto fail;
     if (!s->tz && (o->max_version == 0 || o->max_version >= 2)) {
         char *zone = NULL;
@@ -1158,14 +1158,16 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     }
     if (!s->tz && (rc = cx_tz_open(NULL, &s->tz, err))) goto fail;
     snprintf(s->base.rollup_tz, sizeof s->base.rollup_tz, "%s", cx_tz_name(s->tz));
+    if ((o->max_version == 0 || o->max_version >= 3) && (rc = sq_load_token_secret(s, err)))
+        goto fail;
     /* indexes dropped by a bulk load that did not finish are rebuilt */
     for (int i = 0; i < 2 && (o->max_version == 0 || o->max_version >= 1); i++)
-        if ((rc = exec(s, index_sql[i], err))) goto fail;
+        if ((rc = sq_exec(s, index_sql[i], err))) goto fail;
     int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_GET : ST_COUNT;
     for (int i = 0; i < limit; i++)
         if (!s->st[i] && sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                             &s->st[i], NULL) != SQLITE_OK) {
-            rc = db_fail(s, err, "prepare");
+            rc = sq_db_fail(s, err, "prepare");
             goto fail;
         }
     *out = &s->base;

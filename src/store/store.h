@@ -66,6 +66,33 @@ struct cx_api_key {
     int64_t created, revoked; /* unix seconds; revoked 0 = active */
 };
 
+/* A survey definition as stored: its JSON text (io/survey_json.h). */
+struct cx_survey_row {
+    char id[65];
+    char *json; /* malloc'ed; cx_survey_rows_free / free */
+    int64_t created;
+    int archived;
+};
+void cx_survey_rows_free(struct cx_survey_row *rows, size_t n);
+
+/* One invitation: a survey sent to one customer over one channel. */
+struct cx_invitation {
+    int64_t id;
+    char survey[65];
+    char customer[129];
+    char channel[129];
+    char lang[36];          /* "" when unknown */
+    unsigned char *context; /* attrs blob (touchpoint, ref, agent, ...), malloc'ed */
+    size_t context_len;
+    int64_t created, expires;                       /* Unix seconds */
+    int64_t delivered, opened, answered, completed; /* 0 = not yet */
+    int answers;                                    /* times an answer was recorded */
+};
+
+enum cx_inv_mark { CX_INV_DELIVERED, CX_INV_OPENED, CX_INV_ANSWERED, CX_INV_COMPLETED };
+
+typedef int (*cx_invitation_cb)(void *ctx, const struct cx_invitation *inv);
+
 struct cx_store;
 
 struct cx_store_vt {
@@ -97,6 +124,24 @@ struct cx_store_vt {
      * empty, bulk_begin drops its customer index so rows load without random
      * index inserts; bulk_end (or the next open, after a crash) rebuilds it
      * in one sorted pass. Call outside transactions. */
+    /* Surveys: create_only refuses an existing id with CX_EEXIST. */
+    int (*survey_put)(struct cx_store *s, const char *id, const char *json, int create_only,
+                      struct cx_err *err);
+    int (*survey_get)(struct cx_store *s, const char *id, struct cx_survey_row *out,
+                      struct cx_err *err);
+    int (*survey_list)(struct cx_store *s, struct cx_survey_row **rows, size_t *n,
+                       struct cx_err *err);
+    int (*survey_archive)(struct cx_store *s, const char *id, struct cx_err *err);
+    /* Invitations: create fills inv->id; mark sets the first time of each
+     * state (CX_INV_ANSWERED also counts answers). */
+    int (*invitation_create)(struct cx_store *s, struct cx_invitation *inv, struct cx_err *err);
+    int (*invitation_get)(struct cx_store *s, int64_t id, struct cx_invitation *out,
+                          struct cx_err *err);
+    int (*invitation_mark)(struct cx_store *s, int64_t id, enum cx_inv_mark what, int64_t when,
+                           struct cx_err *err);
+    /* Scans invitations created in the filter's period (customer honoured). */
+    int (*scan_invitations)(struct cx_store *s, const struct cx_scan_filter *f, cx_invitation_cb cb,
+                            void *ctx, struct cx_err *err);
     int (*bulk_begin)(struct cx_store *s, int events, struct cx_err *err);
     int (*bulk_end)(struct cx_store *s, int events, struct cx_err *err);
 };
@@ -106,6 +151,8 @@ struct cx_store {
     /* When set, a put whose id exists with different content changes nothing
      * and returns CX_EEXIST (create-only requests); unchanged rows pass. */
     int create_only;
+    /* Secret that signs invitation tokens (engine/token.h), made at init. */
+    unsigned char token_secret[32];
     char rollup_tz[128]; /* zone of the rollup days ("UTC" by default) */
 };
 
@@ -123,7 +170,7 @@ struct cx_store_opts {
  * not exist and opts->create is 0. The caller closes with cx_store_close. */
 int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *opts, struct cx_store **out,
                          struct cx_err *err);
-#define CX_SCHEMA_VERSION 2
+#define CX_SCHEMA_VERSION 3
 
 static inline void cx_store_close(struct cx_store *s)
 {
