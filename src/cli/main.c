@@ -75,6 +75,15 @@ const struct cli_command cli_commands[] = {
      "       cxpulse key list\n"
      "       cxpulse key revoke ID\n"
      "  (each also takes --data DIR)\n"},
+    {"send", cmd_send, "invite customers to a survey (signed, expiring links)",
+     "usage: cxpulse send --survey ID --customers FILE [--channel link] [--expires-days 28]\n"
+     "                    [--base-url URL] [--lang L] [--data DIR]\n\n"
+     "Creates one invitation per row of FILE (CSV or NDJSON with a 'customer' column;\n"
+     "'lang' picks the page language; every other column - touchpoint, ref, agent,\n"
+     "... - is context carried into the response). Prints CSV: customer, invitation,\n"
+     "expires, url. URLs start with --base-url (default $CXPULSE_BASE_URL or\n"
+     "http://127.0.0.1:8080). Tokens are HMAC-signed with the store's secret and bound\n"
+     "to the survey, the customer and the channel.\n"},
     {"serve", cmd_serve, "the HTTP API server",
      "usage: cxpulse serve [options]\n\n"
      "Serves the JSON API under /api/v1 (see docs/openapi.json or GET\n"

@@ -94,10 +94,6 @@ static int add_metric(void *ctx, const char *name, struct cx_err *err)
         }
         return cx_fail(err, CX_EINVAL, "--metric: unknown metric '%s' (known: %s)", name, all);
     }
-    if (m == CX_M_RESPONSE_RATE)
-        return cx_fail(err, CX_EINVAL,
-                       "--metric: response_rate needs survey invitations, which this version "
-                       "does not record yet");
     if (q->nmetrics == CX_QUERY_MAX) return cx_fail(err, CX_EINVAL, "--metric: too many");
     q->metrics[q->nmetrics++] = m;
     return CX_OK;
@@ -165,6 +161,7 @@ struct group {
     size_t nres, capres;
     struct cx_moments transfers;
     uint64_t active, churned;
+    uint64_t invited, answered; /* response_rate: delivered, and of those answered */
 };
 
 /* What an event-like row looks like to grouping and filtering. */
@@ -197,6 +194,7 @@ struct agg {
     /* event units */
     struct cx_hmap tickets, carts, subs;
     int need_calls, need_chats, need_wait, need_carts, need_tickets, need_subs, need_resp;
+    int need_inv;
 };
 
 static void free_group(struct group *g, size_t nby)
@@ -950,6 +948,67 @@ static int resolve_time(struct cx_tz *tz, const char *opt, const char *v, int is
                    v, why ? why : "invalid");
 }
 
+/* ---- invitations (response_rate) ---- */
+
+static const char *inv_dim(const struct cx_invitation *v, const char *key, size_t *len)
+{
+    const char *f = NULL;
+    if (!strcmp(key, "channel"))
+        f = v->channel;
+    else if (!strcmp(key, "survey"))
+        f = v->survey;
+    else if (!strcmp(key, "lang"))
+        f = v->lang;
+    if (f) {
+        *len = strlen(f);
+        return f;
+    }
+    return attr_or_empty(v->context, v->context_len, key, len);
+}
+
+static int inv_cb(void *ctx, const struct cx_invitation *v)
+{
+    struct agg *a = ctx;
+    const struct cx_query *q = a->q;
+    struct cx_time t = {v->created, 0};
+    if (!in_period(a, t)) return CX_OK;
+    for (size_t i = 0; i < q->nwhere; i++) {
+        size_t len;
+        const char *val = inv_dim(v, q->where[i].key, &len);
+        if (!matches(val, len, q->where[i].val)) return CX_OK;
+    }
+    const char *vals[CX_QUERY_MAX];
+    size_t lens[CX_QUERY_MAX];
+    char labels[CX_QUERY_MAX][16];
+    int64_t day = cx_tz_local_day(a->tz, v->created);
+    for (size_t i = 0; i < q->nby; i++) {
+        if (a->grain[i] >= 0) {
+            cx_bucket_label((enum cx_grain)a->grain[i], day, labels[i]);
+            vals[i] = labels[i];
+            lens[i] = strlen(labels[i]);
+        } else {
+            vals[i] = inv_dim(v, q->by[i], &lens[i]);
+        }
+    }
+    struct group *g = get_group(a, vals, lens);
+    if (!g) return CX_ENOMEM;
+    if (v->delivered) {
+        g->invited++;
+        if (v->answered) g->answered++;
+    }
+    return CX_OK;
+}
+
+static int run_invitations(struct agg *a, struct cx_store *s, struct cx_err *err)
+{
+    struct cx_scan_filter f = {0};
+    f.has_from = a->has_from;
+    f.from = a->from;
+    f.has_to = a->has_to;
+    f.to = a->to;
+    return s->vt->scan_invitations(s, &f, inv_cb, a, err);
+}
+
 static int aggregate(struct agg *a, struct cx_store *s, int *used_rollup, struct cx_err *err)
 {
     int rc = CX_OK;
@@ -957,6 +1016,7 @@ static int aggregate(struct agg *a, struct cx_store *s, int *used_rollup, struct
     if (a->need_resp) rc = run_responses(a, s, used_rollup, err);
     if (!rc && a->oom) rc = CX_ENOMEM;
     if (!rc) rc = run_events(a, s, err);
+    if (!rc && a->need_inv) rc = run_invitations(a, s, err);
     if (rc == CX_ENOMEM && !err->msg[0]) cx_fail(err, rc, "out of memory");
     return rc;
 }
