@@ -28,6 +28,15 @@ static void run_group(struct cx_writer *w, struct cx_write_job *group)
         group->err = err;
         return;
     }
+    if (group->kind == CX_JOB_CALL) {
+        rc = s->vt->begin(s, &err);
+        if (!rc) rc = group->fn(s, group->arg, &err);
+        if (!rc) rc = s->vt->commit(s, &err);
+        if (rc) s->vt->rollback(s);
+        group->rc = rc;
+        group->err = err;
+        return;
+    }
     rc = s->vt->begin(s, &err);
     for (struct cx_write_job *j = group; !rc && j; j = j->next)
         for (size_t i = 0; !rc && i < j->n; i++) {

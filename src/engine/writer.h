@@ -24,13 +24,19 @@ struct cx_write_item {
     int rc;               /* CX_OK or CX_EEXIST (create_only), filled by the writer */
 };
 
-enum cx_job_kind { CX_JOB_PUT, CX_JOB_ERASE };
+enum cx_job_kind { CX_JOB_PUT, CX_JOB_ERASE, CX_JOB_CALL };
+
+/* CX_JOB_CALL: fn runs on the writer's store inside its own transaction
+ * (committed durably when fn returns CX_OK, rolled back otherwise). */
+typedef int (*cx_write_fn)(struct cx_store *s, void *arg, struct cx_err *err);
 
 struct cx_write_job {
     enum cx_job_kind kind;
     struct cx_write_item *items; /* CX_JOB_PUT */
     size_t n;
     const char *customer; /* CX_JOB_ERASE */
+    cx_write_fn fn;       /* CX_JOB_CALL */
+    void *arg;
     uint64_t erased_responses, erased_events;
     /* filled by the writer */
     int rc;
