@@ -10,7 +10,7 @@ PKGS=(
   tzdata sqlite3 python3 ca-certificates
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  PKGS+=(hyperfine time nodejs npm)
+  PKGS+=(hyperfine time wrk nginx-light)
 fi
 
 missing=()

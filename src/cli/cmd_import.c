@@ -183,7 +183,7 @@ int cmd_import(int argc, char **argv)
     }
     /* A large page cache keeps the id and customer indexes in memory. */
     struct cx_store_opts sopts = {0};
-    sopts.cache_mb = 1024;
+    sopts.cache_mb = 256;
     if (cli_open_store(cli_data_dir(data), &sopts, &s)) {
         ret = 1;
         goto out;

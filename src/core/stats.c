@@ -2,6 +2,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 
 #define Z95 1.96
 
@@ -179,7 +180,27 @@ static double t_upper_inv(double q, double df)
     return x;
 }
 
+/* Reports ask for t(0.975, N - 1) once per group and metric; remember the
+ * last few (per thread, so the server's threads need no lock). */
+#define QCACHE 64
+static _Thread_local struct {
+    double p, df, q;
+} qcache[QCACHE];
+
+static double t_quantile(double p, double df);
+
 double cx_t_quantile(double p, double df)
+{
+    unsigned slot = (unsigned)((uint64_t)(df * 7.0 + p * 1000.0) % QCACHE);
+    if (qcache[slot].df == df && qcache[slot].p == p && df > 0) return qcache[slot].q;
+    double q = t_quantile(p, df);
+    qcache[slot].p = p;
+    qcache[slot].df = df;
+    qcache[slot].q = q;
+    return q;
+}
+
+static double t_quantile(double p, double df)
 {
     if (isnan(p) || isnan(df) || df <= 0.0 || p <= 0.0 || p >= 1.0) return NAN;
     if (p == 0.5) return 0.0;

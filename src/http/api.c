@@ -242,7 +242,7 @@ static int authorize(struct cx_api *api, const struct cx_http_req *req, enum sco
         send_error(resp, 401, "missing API key: send 'Authorization: Bearer KEY'");
         return 0;
     }
-    if (strncmp(h, "Bearer ", 7) || !h[7]) {
+    if (strncasecmp(h, "Bearer ", 7) || !h[7]) {
         send_error(resp, 401, "malformed Authorization header: expected 'Bearer KEY'");
         return 0;
     }
@@ -320,9 +320,10 @@ static const char *param(const struct cx_http_req *req, const char *key)
     return NULL;
 }
 
-/* Maximum nesting depth of JSON text (strings skipped), or -1 when the
- * brackets do not balance (left to the parser to explain). */
-static int json_depth(const char *s, size_t n)
+/* Maximum nesting depth of JSON text (strings skipped); with lines set,
+ * each line (NDJSON) is measured on its own. Unbalanced brackets are left
+ * to the parser to explain. */
+static int json_depth(const char *s, size_t n, int lines)
 {
     int d = 0, max = 0, in_str = 0;
     for (size_t i = 0; i < n; i++) {
@@ -338,7 +339,7 @@ static int json_depth(const char *s, size_t n)
             if (++d > max) max = d;
         } else if (c == '}' || c == ']') {
             d--;
-        } else if (c == '\n') {
+        } else if (c == '\n' && lines) {
             d = 0; /* NDJSON: each line on its own */
         }
     }
@@ -480,6 +481,8 @@ static void ingest_batch(struct cx_api *api, const struct cx_http_req *req,
         send_error(resp, 500, "out of memory");
         goto out;
     }
+    const char *co = param(req, "create_only");
+    int create_only = co && !strcmp(co, "true");
     size_t rows = 0, rejected = 0;
     for (;;) {
         struct cx_row row;
@@ -522,6 +525,7 @@ static void ingest_batch(struct cx_api *api, const struct cx_http_req *req,
             rejected++;
             continue;
         }
+        items[n].create_only = create_only;
         lines[n++] = row.line;
     }
     if (rows == 0) {
@@ -542,16 +546,26 @@ static void ingest_batch(struct cx_api *api, const struct cx_http_req *req,
         }
     }
     uint64_t cnt[3] = {0, 0, 0};
+    size_t stored = 0;
     for (size_t i = 0; i < n; i++) {
+        const char *id = items[i].type == CX_RESPONSES ? items[i].r.id : items[i].e.id;
+        if (items[i].rc == CX_EEXIST) { /* create_only refused this row */
+            json_t *o = json_pack("{s:I,s:s,s:{s:s,s:s}}", "line", (json_int_t)lines[i], "id", id,
+                                  "error", "field", "id", "reason",
+                                  "already exists with different content (create_only)");
+            json_array_append_new(results, o);
+            rejected++;
+            continue;
+        }
         cnt[items[i].res]++;
-        json_t *o = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)lines[i], "id",
-                              items[i].type == CX_RESPONSES ? items[i].r.id : items[i].e.id,
-                              "result", put_name(items[i].res));
+        stored++;
+        json_t *o = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)lines[i], "id", id, "result",
+                              put_name(items[i].res));
         json_array_append_new(results, o);
     }
-    resp->rows_ok = n;
+    resp->rows_ok = stored;
     resp->rows_rejected = rejected;
-    count_rows(api, n, rejected);
+    count_rows(api, stored, rejected);
     /* results in line order */
     size_t nres = json_array_size(results);
     json_t **sorted = malloc((nres + 1) * sizeof *sorted);
@@ -568,7 +582,11 @@ static void ingest_batch(struct cx_api *api, const struct cx_http_req *req,
                              "unchanged", (json_int_t)cnt[CX_PUT_UNCHANGED], "updated",
                              (json_int_t)cnt[CX_PUT_UPDATED], "rejected", (json_int_t)rejected);
     json_object_set(body, "results", results);
-    send_json(resp, n == 0 ? 422 : 200, body);
+    if (stored == 0) /* nothing stored: an error, with the per-row results */
+        json_object_set_new(body, "error",
+                            json_pack("{s:s,s:s}", "code", "unprocessable", "message",
+                                      "every row of the batch was rejected"));
+    send_json(resp, stored == 0 ? 422 : 200, body);
 out:
     if (items) {
         struct cx_write_job tmp = {0};
@@ -601,7 +619,7 @@ static void handle_ingest(struct cx_api *api, const struct cx_http_req *req,
         send_error(resp, 400, "empty request body");
         return;
     }
-    if (json_depth(req->body, req->body_len) > MAX_DEPTH) {
+    if (json_depth(req->body, req->body_len, ndjson) > MAX_DEPTH) {
         send_error(resp, 400, "JSON nested deeper than %d levels", MAX_DEPTH);
         return;
     }

@@ -24,9 +24,10 @@ struct cx_http_req {
     const char *path;   /* decoded path without the query string */
     struct cx_query_param query[CX_API_MAX_QUERY];
     size_t nquery;
-    int query_overflow;        /* more parameters than fit */
-    const char *authorization; /* header value or NULL */
-    const char *content_type;  /* header value or NULL */
+    int query_overflow;          /* more parameters than fit */
+    const char *authorization;   /* header value or NULL */
+    const char *content_type;    /* header value or NULL */
+    const char *accept_language; /* header value or NULL */
     const char *body;
     size_t body_len;
     int body_too_large; /* the edge stopped reading at the body limit */

@@ -22,6 +22,7 @@ struct server {
     FILE *log;
     pthread_mutex_t log_mu;
     atomic_long in_flight;
+    atomic_int stopping; /* SIGTERM seen: close connections after their request */
 };
 
 struct conn {
@@ -61,12 +62,27 @@ static void access_log(struct server *sv, const char *method, const struct cx_ht
     time_t t = time(NULL);
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    /* key names are free text: escape them so every line stays JSON */
+    char key[sizeof r->key_name * 6];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)r->key_name; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            key[k++] = '\\';
+            key[k++] = (char)*p;
+        } else if (*p < 0x20) {
+            k += (size_t)snprintf(key + k, sizeof key - k, "\\u%04x", *p);
+        } else {
+            key[k++] = (char)*p;
+        }
+    }
+    key[k] = 0;
     pthread_mutex_lock(&sv->log_mu);
     fprintf(sv->log,
             "{\"time\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"bytes\":%zu,"
             "\"duration_ms\":%.3f,\"key\":\"%s\",\"rows\":%llu,\"rejected\":%llu}\n",
-            when, method, r->route ? r->route : "", r->status, r->len, secs * 1000, r->key_name,
+            when, method, r->route ? r->route : "", r->status, r->len, secs * 1000, key,
             (unsigned long long)r->rows_ok, (unsigned long long)r->rows_rejected);
+    fflush(sv->log); /* whole lines, visible at once, not lost on a crash */
     pthread_mutex_unlock(&sv->log_mu);
 }
 
@@ -132,7 +148,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(ra, sizeof ra, "%d", resp.retry_after);
         MHD_add_response_header(r, "Retry-After", ra);
     }
-    if (resp.status == 413) MHD_add_response_header(r, "Connection", "close");
+    /* while stopping, keep-alive clients must not hold the shutdown open */
+    if (resp.status == 413 || atomic_load(&sv->stopping))
+        MHD_add_response_header(r, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp.status, r);
     MHD_destroy_response(r);
     double secs = since(&st->start);
@@ -231,9 +249,12 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
     sigwait(&set, &sig);
     fprintf(stderr, "cxpulse: %s received, finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    MHD_quiesce_daemon(d); /* stop accepting */
+    atomic_store(&sv.stopping, 1);
+    MHD_socket lsock = MHD_quiesce_daemon(d); /* stop accepting */
     for (int i = 0; i < 1000 && atomic_load(&sv.in_flight) > 0; i++) usleep(10000);
     MHD_stop_daemon(d);
+    /* after quiesce the listening socket is ours to close */
+    if (lsock != MHD_INVALID_SOCKET) close(lsock);
     cx_writer_stop(w); /* commits whatever is queued */
     cx_api_free(sv.api);
     if (sv.log) fflush(sv.log);

@@ -1141,7 +1141,7 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
-             " PRAGMA cache_size=%d; PRAGMA temp_store=MEMORY;",
+             " PRAGMA cache_size=%d;",
              o->durable ? "FULL" : "NORMAL", -1024 * (o->cache_mb > 0 ? o->cache_mb : 64));
     if ((rc = sq_exec(s, pragmas, err))) goto fail;
     if ((rc = migrate(s, o, err))) goto fail;
