@@ -11,8 +11,9 @@ int cmd_key(int argc, char **argv)
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},
                                          {"scope", required_argument, 0, 's'},
                                          {"name", required_argument, 0, 'n'},
+                                         {"survey", required_argument, 0, 'S'},
                                          {0, 0, 0, 0}};
-    const char *data = NULL, *scope = NULL, *name = NULL;
+    const char *data = NULL, *scope = NULL, *name = NULL, *survey = NULL;
     int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -22,6 +23,8 @@ int cmd_key(int argc, char **argv)
             scope = optarg;
         else if (c == 'n')
             name = optarg;
+        else if (c == 'S')
+            survey = optarg;
         else
             return cli_usage_error("key", "bad option");
     }
@@ -31,8 +34,15 @@ int cmd_key(int argc, char **argv)
     struct cx_err err = {{0}};
     int rc = 0;
     if (!strcmp(action, "create")) {
-        if (!scope || (strcmp(scope, "ingest") && strcmp(scope, "read") && strcmp(scope, "admin")))
-            return cli_usage_error("key", "--scope must be ingest, read or admin");
+        char full[96];
+        if (scope && !strcmp(scope, "answer")) {
+            if (!survey) return cli_usage_error("key", "--scope answer needs --survey ID");
+            snprintf(full, sizeof full, "answer:%s", survey);
+            scope = full;
+        } else if (!scope ||
+                   (strcmp(scope, "ingest") && strcmp(scope, "read") && strcmp(scope, "admin"))) {
+            return cli_usage_error("key", "--scope must be ingest, read, admin or answer");
+        }
         if (cli_open_store(cli_data_dir(data), NULL, &s)) return 1;
         char *key = NULL;
         rc = s->vt->key_create(s, name ? name : scope, scope, &key, &err);

@@ -31,6 +31,8 @@ int cmd_serve(int argc, char **argv)
                                          {"max-batch", required_argument, 0, 'B'},
                                          {"rate-limit", required_argument, 0, 'r'},
                                          {"access-log", required_argument, 0, 'a'},
+                                         {"company", required_argument, 0, 'C'},
+                                         {"base-url", required_argument, 0, 'u'},
                                          {0, 0, 0, 0}};
     const char *data = NULL;
     const char *listen = env_or("CXPULSE_LISTEN", "127.0.0.1:8080");
@@ -40,6 +42,8 @@ int cmd_serve(int argc, char **argv)
     const char *max_batch = env_or("CXPULSE_MAX_BATCH", "10000");
     const char *rate = env_or("CXPULSE_RATE_LIMIT", "5000");
     const char *log = env_or("CXPULSE_ACCESS_LOG", "-");
+    const char *company = env_or("CXPULSE_COMPANY", "Acme");
+    const char *base_url = env_or("CXPULSE_BASE_URL", NULL);
     int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -90,6 +94,13 @@ int cmd_serve(int argc, char **argv)
     cfg.api.max_batch = (size_t)mbatch;
     cfg.api.rate_per_key = (double)rl;
     cfg.api.burst_per_key = (double)rl * 2;
+    cfg.api.company = company;
+    char base[160];
+    if (!base_url) {
+        snprintf(base, sizeof base, "http://%s", listen);
+        base_url = base;
+    }
+    cfg.api.base_url = base_url;
     /* the store must exist: serve does not create data directories */
     struct cx_store *s;
     if (cli_open_store(cfg.dir, NULL, &s)) return 1;

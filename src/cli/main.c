@@ -72,9 +72,19 @@ const struct cli_command cli_commands[] = {
      "events of every type, with patterns to discover.\n"},
     {"key", cmd_key, "manage API keys (create, list, revoke)",
      "usage: cxpulse key create --scope ingest|read|admin [--name NAME]\n"
+     "       cxpulse key create --scope answer --survey ID   (public web-widget key)\n"
      "       cxpulse key list\n"
      "       cxpulse key revoke ID\n"
      "  (each also takes --data DIR)\n"},
+    {"survey", cmd_survey, "create, list, show and archive surveys",
+     "usage: cxpulse survey create FILE.json        (a definition, see docs/surveys.md)\n"
+     "       cxpulse survey create --kind nps|csat|ces --id ID [--name NAME]\n"
+     "       cxpulse survey list\n"
+     "       cxpulse survey show ID\n"
+     "       cxpulse survey archive ID\n"
+     "  (each also takes --data DIR)\n\n"
+     "Built-in texts exist in English, Norwegian (nb), Turkish, Persian and Romanian;\n"
+     "a survey asks at most three questions (score, follow-up, reason).\n"},
     {"send", cmd_send, "invite customers to a survey (signed, expiring links)",
      "usage: cxpulse send --survey ID --customers FILE [--channel link] [--expires-days 28]\n"
      "                    [--base-url URL] [--lang L] [--data DIR]\n\n"
@@ -99,7 +109,12 @@ const struct cli_command cli_commands[] = {
      "  --rate-limit N      requests per second per API key, 0 = off, default 5000\n"
      "                      (CXPULSE_RATE_LIMIT); bursts up to 2N\n"
      "  --access-log FILE   one JSON line per request; '-' = stderr (default), 'off'\n"
-     "                      (CXPULSE_ACCESS_LOG)\n"},
+     "                      (CXPULSE_ACCESS_LOG)\n"
+     "  --company NAME      shown for {company} in survey texts, default Acme\n"
+     "                      (CXPULSE_COMPANY)\n"
+     "  --base-url URL      start of invitation links made through the API, default\n"
+     "                      http://LISTEN (CXPULSE_BASE_URL)\n\n"
+     "Survey pages: /s/TOKEN (see `cxpulse send`); web widget: /widget.js.\n"},
     {"version", cmd_version, "print the version", "usage: cxpulse version\n"},
     {"help", cmd_help, "show help for a command", "usage: cxpulse help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},

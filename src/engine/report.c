@@ -1070,6 +1070,9 @@ static void estimate(const struct group *g, enum cx_metric m, struct cx_estimate
     case CX_M_TRANSFERS:
         cx_metric_mean(&g->transfers, 1, e);
         break;
+    case CX_M_RESPONSE_RATE:
+        cx_metric_prop(g->answered, g->invited, e);
+        break;
     default:
         break;
     }
@@ -1135,6 +1138,9 @@ static int setup(struct agg *a, const struct cx_query *q, struct cx_tz *tz)
         case CX_M_RESOLUTION_HOURS_P90:
         case CX_M_TRANSFERS:
             a->need_tickets = 1;
+            break;
+        case CX_M_RESPONSE_RATE:
+            a->need_inv = 1;
             break;
         default:
             break;

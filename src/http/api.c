@@ -14,7 +14,9 @@
 #include "core/hmap.h"
 #include "engine/journey.h"
 #include "engine/report.h"
+#include "http/api_int.h"
 #include "http/openapi.h"
+#include "http/pages.h"
 #include "io/ndjson.h"
 #include "io/record.h"
 
@@ -22,14 +24,26 @@
 
 /* ---- metrics ---- */
 
-#define NROUTES 9
+#define NROUTES 16
 #define NBUCKETS 12
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                            0.05,   0.1,   0.25,   0.5,   1,    2.5};
-static const char *const route_names[NROUTES] = {
-    "/healthz",       "/api/v1/openapi.json",   "/api/v1/responses", "/api/v1/events",
-    "/api/v1/report", "/api/v1/customers/{id}", "/metrics",          "unmatched",
-    "/api/v1/healthz"};
+static const char *const route_names[NROUTES] = {"/healthz",
+                                                 "/api/v1/openapi.json",
+                                                 "/api/v1/responses",
+                                                 "/api/v1/events",
+                                                 "/api/v1/report",
+                                                 "/api/v1/customers/{id}",
+                                                 "/metrics",
+                                                 "unmatched",
+                                                 "/api/v1/healthz",
+                                                 "/s/{token}",
+                                                 "/widget.js",
+                                                 "/api/v1/surveys",
+                                                 "/api/v1/surveys/{id}",
+                                                 "/api/v1/surveys/{id}/invitations",
+                                                 "/api/v1/surveys/{id}/form",
+                                                 "/api/v1/surveys/{id}/answers"};
 
 struct status_count {
     char method[8];
@@ -220,9 +234,49 @@ static void send_error(struct cx_http_resp *r, int status, const char *fmt, ...)
     send_json(r, status, e);
 }
 
+void cx_api_send_json(struct cx_http_resp *r, int status, json_t *j)
+{
+    send_json(r, status, j);
+}
+
+void cx_api_send_error(struct cx_http_resp *r, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    send_error(r, status, "%s", msg);
+}
+
+void cx_api_send_body(struct cx_http_resp *r, int status, const char *type, char *body, size_t len)
+{
+    set_body(r, status, type, body, len);
+}
+
+struct cx_store *cx_api_thread_store(struct cx_api *api, struct cx_err *err)
+{
+    return thread_store(api, err);
+}
+
+struct cx_writer *cx_api_writer(struct cx_api *api)
+{
+    return api->writer;
+}
+
+const char *cx_api_base_url(struct cx_api *api)
+{
+    return api->cfg.base_url && *api->cfg.base_url ? api->cfg.base_url : "http://127.0.0.1:8080";
+}
+
+const char *cx_api_company(struct cx_api *api)
+{
+    return api->cfg.company && *api->cfg.company ? api->cfg.company : "Acme";
+}
+
 /* ---- auth ---- */
 
-enum scope { SCOPE_NONE, SCOPE_INGEST, SCOPE_READ, SCOPE_ADMIN };
+enum scope { SCOPE_NONE, SCOPE_INGEST, SCOPE_READ, SCOPE_ADMIN, SCOPE_ANSWER };
 
 static enum scope scope_of(const char *s)
 {
@@ -234,8 +288,27 @@ static enum scope scope_of(const char *s)
 
 /* Checks the bearer key and its scope (admin may do everything). Returns 1
  * when allowed, else fills resp and returns 0. */
+static int authorize_for(struct cx_api *api, const struct cx_http_req *req, enum scope need,
+                         const char *survey, struct cx_http_resp *resp);
+
 static int authorize(struct cx_api *api, const struct cx_http_req *req, enum scope need,
                      struct cx_http_resp *resp)
+{
+    return authorize_for(api, req, need, NULL, resp);
+}
+
+int cx_api_authorize(struct cx_api *api, const struct cx_http_req *req, int need,
+                     const char *survey, struct cx_http_resp *resp)
+{
+    static const enum scope map[] = {SCOPE_INGEST, SCOPE_READ, SCOPE_ADMIN, SCOPE_ANSWER};
+    return authorize_for(api, req, map[need], survey, resp);
+}
+
+/* Checks the bearer key: admin may do everything; "answer:<survey>" keys
+ * (the web widget's public keys) may only answer and read that survey; a
+ * read key may also read a survey's form. */
+static int authorize_for(struct cx_api *api, const struct cx_http_req *req, enum scope need,
+                         const char *survey, struct cx_http_resp *resp)
 {
     const char *h = req->authorization;
     if (!h || !*h) {
@@ -264,11 +337,18 @@ static int authorize(struct cx_api *api, const struct cx_http_req *req, enum sco
     }
     snprintf(resp->key_name, sizeof resp->key_name, "%s", key.name);
     enum scope have = scope_of(key.scope);
-    if (have != SCOPE_ADMIN && have != need) {
+    int ok = have == SCOPE_ADMIN || have == need;
+    if (need == SCOPE_ANSWER && survey) {
+        char want[96];
+        snprintf(want, sizeof want, "answer:%s", survey);
+        ok = have == SCOPE_ADMIN || !strcmp(key.scope, want);
+    }
+    if (!ok) {
         send_error(resp, 403, "this key has scope '%s'; this request needs '%s'", key.scope,
-                   need == SCOPE_INGEST ? "ingest"
-                   : need == SCOPE_READ ? "read"
-                                        : "admin");
+                   need == SCOPE_INGEST  ? "ingest"
+                   : need == SCOPE_READ  ? "read"
+                   : need == SCOPE_ADMIN ? "admin"
+                                         : "answer for this survey");
         return 0;
     }
     if (api->cfg.rate_per_key > 0) {
@@ -312,6 +392,13 @@ static int authorize(struct cx_api *api, const struct cx_http_req *req, enum sco
 }
 
 /* ---- helpers ---- */
+
+const char *cx_api_param(const struct cx_http_req *req, const char *key)
+{
+    for (size_t i = 0; i < req->nquery; i++)
+        if (!strcmp(req->query[i].key, key)) return req->query[i].val;
+    return NULL;
+}
 
 static const char *param(const struct cx_http_req *req, const char *key)
 {
@@ -738,7 +825,10 @@ enum route_id {
     R_CUSTOMER,
     R_METRICS,
     R_NONE,
-    R_HEALTH2
+    R_HEALTH2,
+    R_PAGE,
+    R_WIDGET,
+    R_SURVEYS
 };
 
 static int match(const char *path, const char **rest)
@@ -751,6 +841,15 @@ static int match(const char *path, const char **rest)
     if (!strcmp(path, "/api/v1/events")) return R_EVENTS;
     if (!strcmp(path, "/api/v1/report")) return R_REPORT;
     if (!strcmp(path, "/metrics")) return R_METRICS;
+    if (!strcmp(path, "/widget.js")) return R_WIDGET;
+    if (!strncmp(path, "/s/", 3) && path[3] && !strchr(path + 3, '/')) {
+        *rest = path + 3;
+        return R_PAGE;
+    }
+    if (!strcmp(path, "/api/v1/surveys") || !strncmp(path, "/api/v1/surveys/", 16)) {
+        *rest = path + 15;
+        return R_SURVEYS;
+    }
     if (!strncmp(path, cust, sizeof cust - 1) && !strchr(path + sizeof cust - 1, '/')) {
         *rest = path + sizeof cust - 1;
         return R_CUSTOMER;
@@ -766,6 +865,8 @@ static const char *allowed(int route)
         return "POST";
     case R_CUSTOMER:
         return "GET, DELETE";
+    case R_PAGE:
+        return "GET, POST";
     default:
         return "GET";
     }
@@ -780,6 +881,10 @@ void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_
     const char *m = req->method ? req->method : "";
     if (route == R_NONE) {
         send_error(resp, 404, "no such resource: %s", req->path ? req->path : "");
+        return;
+    }
+    if (route == R_SURVEYS) { /* checks its own methods */
+        cx_api_surveys(api, req, rest, resp);
         return;
     }
     const char *allow = allowed(route);
@@ -801,6 +906,16 @@ void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_
     case R_HEALTH2:
         send_json(resp, 200, json_pack("{s:s}", "status", "ok"));
         return;
+    case R_PAGE:
+        cx_pages_handle(api, req, rest, resp);
+        return;
+    case R_WIDGET: {
+        char *js = strdup(cx_widget_js);
+        set_body(resp, js ? 200 : 500, "application/javascript; charset=utf-8", js,
+                 js ? strlen(js) : 0);
+        resp->cors = 1;
+        return;
+    }
     case R_OPENAPI: {
         char *doc = strdup(cx_openapi_json);
         set_body(resp, doc ? 200 : 500, "application/json", doc, doc ? strlen(doc) : 0);

@@ -43,6 +43,7 @@ struct cx_http_resp {
     const char *route;  /* route template for logs and metrics (static) */
     char key_name[129]; /* the authenticated key's name, "" if none */
     uint64_t rows_ok, rows_rejected;
+    int cors; /* add CORS headers (web widget routes) */
 };
 
 /* Limits and settings of the API. */
@@ -51,6 +52,8 @@ struct cx_api_config {
     size_t max_batch;     /* rows per NDJSON batch (default 10000) */
     double rate_per_key;  /* requests per second per key; 0 = unlimited */
     double burst_per_key; /* bucket size */
+    const char *company;  /* shown for {company} in survey texts (default "Acme") */
+    const char *base_url; /* start of invitation links (default from the request) */
 };
 
 struct cx_api;

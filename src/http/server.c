@@ -127,6 +127,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_arg, req);
     req->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     req->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    req->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     req->body = st->body ? st->body : "";
     req->body_len = st->len;
     req->body_too_large = st->too_large;
@@ -143,6 +144,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     MHD_add_response_header(r, "Content-Type", resp.content_type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (resp.allow[0]) MHD_add_response_header(r, "Allow", resp.allow);
+    if (resp.cors) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+    }
     if (resp.retry_after) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", resp.retry_after);

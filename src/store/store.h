@@ -61,7 +61,7 @@ typedef int (*cx_rollup_cb)(void *ctx, const struct cx_rollup_row *r);
 struct cx_api_key {
     int64_t id;
     char name[129];
-    char scope[16];
+    char scope[80]; /* ingest, read, admin, or answer:<survey> */
     char prefix[32];
     int64_t created, revoked; /* unix seconds; revoked 0 = active */
 };
