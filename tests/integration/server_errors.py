@@ -499,9 +499,12 @@ def main(t):
     for path, item in (served or doc)["paths"].items():
         doc_methods[path] = {m.upper() for m in item if m in ("get", "post", "put", "patch",
                                                                 "delete", "head", "options")}
-    t.check(set(doc_methods) == set(ROUTES),
-            "documented paths %s != the routes the test knows %s" % (sorted(doc_methods),
-                                                                     sorted(ROUTES)))
+    t.check(set(ROUTES) <= set(doc_methods),
+            "the routes this test knows %s are not all documented in %s" % (sorted(ROUTES),
+                                                                         sorted(doc_methods)))
+    # survey routes, pages and the widget are covered by test_survey_api and
+    # tests/unit/test_api.c; here only the routes above
+    doc_methods = {p: m for p, m in doc_methods.items() if p in ROUTES}
     n = [0]
     ingested = [0]
 

@@ -72,7 +72,10 @@ static int call(struct fixture *f, const char *method, const char *path, const c
     cx_api_handle(f->api, &req, &resp);
     /* every answer is JSON or text with a body */
     assert_non_null(resp.body);
-    if (resp.status >= 400) {
+    if (resp.status >= 400 && !strncmp(resp.content_type, "text/html", 9)) {
+        /* survey pages answer errors with a page for people */
+        assert_non_null(strstr(resp.body, "<html lang="));
+    } else if (resp.status >= 400) {
         json_error_t je;
         json_t *j = json_loadb(resp.body, resp.len, 0, &je);
         assert_non_null(j);
@@ -92,7 +95,8 @@ static void path_of(const char *tmpl, char *out, size_t cap)
         snprintf(out, cap, "%s", tmpl);
         return;
     }
-    snprintf(out, cap, "%.*sc1", (int)(b - tmpl), tmpl);
+    const char *e = strchr(b, '}');
+    snprintf(out, cap, "%.*sc1%s", (int)(b - tmpl), tmpl, e ? e + 1 : "");
 }
 
 /* Every path and method in the OpenAPI document is served, and every other
@@ -122,6 +126,7 @@ static void test_openapi_matches_routes(void **state)
                 if (st == 404 && strchr(tmpl, '{')) continue; /* unknown customer is fine */
                 assert_true(st != 404 && st != 405);
             } else {
+                if (st != 405) print_message("%s %s -> %d\n", upper[m], path, st);
                 assert_int_equal(st, 405);
             }
         }
