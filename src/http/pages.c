@@ -255,6 +255,42 @@ struct answer {
     int64_t now;
 };
 
+/* A custom single-choice answer becomes the event "survey.answer" with the
+ * chosen option's English label as text (same id again replaces it). */
+static int write_choice(struct cx_store *s, const struct cx_answer *a, struct cx_err *err)
+{
+    struct cx_option opt[MAX_OPTIONS];
+    int n = cx_survey_options(a->survey, "en", opt, MAX_OPTIONS);
+    const char *label = "";
+    for (int i = 0; i < n && i < MAX_OPTIONS; i++)
+        if (opt[i].value == a->stored) label = opt[i].label;
+    char when[24], inv[24], choice[16];
+    snprintf(when, sizeof when, "%lld", (long long)a->now);
+    snprintf(inv, sizeof inv, "%lld", (long long)a->invitation);
+    snprintf(choice, sizeof choice, "%d", a->stored);
+    struct cx_field f[] = {
+        {"id", 2, a->id, strlen(a->id), CX_VAL_STRING},
+        {"customer", 8, a->customer, strlen(a->customer), CX_VAL_STRING},
+        {"time", 4, when, strlen(when), CX_VAL_STRING},
+        {"type", 4, "survey.answer", 13, CX_VAL_STRING},
+        {"channel", 7, a->channel, strlen(a->channel), CX_VAL_STRING},
+        {"text", 4, label, strlen(label), CX_VAL_STRING},
+        {"survey", 6, a->survey->id, strlen(a->survey->id), CX_VAL_STRING},
+        {"invitation", 10, inv, strlen(inv), CX_VAL_STRING},
+        {"choice", 6, choice, strlen(choice), CX_VAL_STRING},
+        {"lang", 4, a->lang, strlen(a->lang), CX_VAL_STRING},
+    };
+    struct cx_row row = {1, sizeof f / sizeof f[0], f};
+    struct cx_event e;
+    struct cx_reject why;
+    if (cx_event_from_row(&row, &e, &why))
+        return cx_fail(err, CX_EINVAL, "answer rejected: %s %s", why.field, why.reason);
+    enum cx_put res;
+    int rc = s->vt->put_event(s, &e, &res, err);
+    cx_event_clear(&e);
+    return rc;
+}
+
 /* Runs on the writer: stores the response "inv-<id>" (answering again
  * replaces it) and marks the invitation. */
 static int write_answer(struct cx_store *s, void *arg, struct cx_err *err)
@@ -266,6 +302,13 @@ static int write_answer(struct cx_store *s, void *arg, struct cx_err *err)
     struct cx_answer ans = {id,           inv->customer,    a->s,       a->stored,
                             inv->channel, a->lang,          a->comment, a->reason,
                             inv->context, inv->context_len, inv->id,    a->now};
+    if (a->s->kind == CX_SURVEY_CUSTOM) { /* a choice, not a score: kept as an event */
+        int rc = write_choice(s, &ans, err);
+        if (!rc) rc = s->vt->invitation_mark(s, inv->id, CX_INV_ANSWERED, a->now, err);
+        if (!rc && a->complete)
+            rc = s->vt->invitation_mark(s, inv->id, CX_INV_COMPLETED, a->now, err);
+        return rc;
+    }
     struct cx_response r;
     struct cx_reject why;
     int rc = cx_answer_response(&ans, &r, &why);
