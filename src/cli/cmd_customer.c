@@ -29,8 +29,14 @@ static void print_table(const char *customer, const struct cx_journey *j)
                    it->mark < 0   ? "  ▼ drop"
                    : it->mark > 0 ? "  ▲ rise"
                                   : "",
-                   it->mark < 0 ? " (interactions above since the previous score)" : "");
+                   "");
             print_text("comment", r->comment);
+            if (it->mark < 0) {
+                char cause[1024];
+                size_t n = cx_journey_cause(j, i, cause, sizeof cause);
+                printf("      %d -> %d; before it: %s\n", it->prev_score, r->score,
+                       n ? cause : "no recorded interactions");
+            }
         } else {
             const struct cx_event *e = &it->e;
             char extra[256] = "";

@@ -113,6 +113,7 @@ int cx_journey_load(struct cx_store *s, const char *customer, struct cx_journey 
     /* mark changes against the previous response of the same kind */
     double last[CX_NKINDS];
     int have[CX_NKINDS] = {0};
+    long last_i[CX_NKINDS] = {0};
     for (size_t i = 0; i < j->n; i++) {
         struct cx_journey_item *it = &j->items[i];
         if (!it->is_response) continue;
@@ -124,8 +125,13 @@ int cx_journey_load(struct cx_store *s, const char *customer, struct cx_journey 
                 it->mark = -1;
             else if (d >= 0.2 - 1e-9)
                 it->mark = 1;
+            if (it->mark) {
+                it->prev = last_i[k];
+                it->prev_score = j->items[last_i[k]].r.score;
+            }
         }
         last[k] = pos;
+        last_i[k] = (long)i;
         have[k] = 1;
     }
     return CX_OK;
@@ -162,8 +168,51 @@ json_t *cx_journey_to_json(const char *customer, const struct cx_journey *j)
             return NULL;
         }
         json_object_set_new(o, "kind", json_string(it->is_response ? "response" : "event"));
-        if (it->mark) json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
+        if (it->mark) {
+            json_object_set_new(o, "change", json_string(it->mark < 0 ? "drop" : "rise"));
+            json_object_set_new(o, "previous_score", json_integer(it->prev_score));
+            json_object_set_new(o, "previous_id", json_string(j->items[it->prev].r.id));
+            json_t *since = json_array();
+            for (size_t k = (size_t)it->prev + 1; k < i; k++)
+                if (!j->items[k].is_response)
+                    json_array_append_new(since, json_string(j->items[k].e.id));
+            json_object_set_new(o, "since_previous", since);
+        }
         json_array_append_new(items, o);
     }
     return root;
+}
+
+/* Browsing is kept in the journey but left out of cause summaries. */
+static int is_browsing(const char *type)
+{
+    return !strcmp(type, "page.view") || !strcmp(type, "search") || !strcmp(type, "kb.view") ||
+           !strcmp(type, "signup");
+}
+
+size_t cx_journey_cause(const struct cx_journey *j, size_t i, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    if (i >= j->n || !j->items[i].mark) return 0;
+    size_t n = 0, o = 0;
+    for (size_t k = (size_t)j->items[i].prev + 1; k < i; k++) {
+        const struct cx_journey_item *it = &j->items[k];
+        if (it->is_response || is_browsing(it->e.type)) continue;
+        /* runs of the same type are written once with a count */
+        size_t run = 1;
+        while (k + run < i && !j->items[k + run].is_response &&
+               !strcmp(j->items[k + run].e.type, it->e.type) &&
+               j->items[k + run].e.has_wait == it->e.has_wait && !it->e.has_wait)
+            run++;
+        char extra[48] = "";
+        if (it->e.has_wait)
+            snprintf(extra, sizeof extra, " (wait %llds)",
+                     (long long)(it->e.wait_ns / 1000000000LL));
+        if (o < cap)
+            o += (size_t)snprintf(buf + o, cap - o, "%s%s%s", n ? ", " : "", it->e.type, extra);
+        if (run > 1 && o < cap) o += (size_t)snprintf(buf + o, cap - o, " x%zu", run);
+        n += run;
+        k += run - 1;
+    }
+    return n;
 }
