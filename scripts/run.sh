@@ -26,9 +26,12 @@ FROM=$(date -u -d "$END - 90 days" +%F)
 echo
 LISTEN=${CXPULSE_LISTEN:-127.0.0.1:8080}
 KEY=$("$BIN" key create --data "$DATA" --scope admin --name "run-$(date -u +%Y%m%dT%H%M%S)" | awk '{print $NF}')
+LINK=$(printf 'customer,lang\ndemo-visitor,en\n' | "$BIN" send --data "$DATA" --survey nps-main \
+  --customers - --base-url "http://$LISTEN" 2>/dev/null | sed -n 2p | cut -d, -f4)
 echo "== HTTP server =="
 echo "address:   http://$LISTEN   (API under /api/v1, OpenAPI at /api/v1/openapi.json)"
 echo "admin key: $KEY"
+echo "survey:    $LINK   (a survey page to answer in a browser)"
 echo "try:       curl -H 'Authorization: Bearer $KEY' 'http://$LISTEN/api/v1/report?metric=nps&by=quarter'"
 echo "More: ./build/cxpulse help"
 exec "$BIN" serve --data "$DATA" --listen "$LISTEN" --access-log "$DATA/access.log"

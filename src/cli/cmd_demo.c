@@ -13,6 +13,8 @@
 #include "demo/demo.h"
 #include "engine/ingest.h"
 #include "io/record.h"
+#include "io/survey_json.h"
+#include "core/survey.h"
 
 static long file_read(void *ctx, char *buf, size_t cap)
 {
@@ -45,6 +47,67 @@ static int load(struct cx_store *s, FILE *f, enum cx_record_type type, const cha
     if (!rc) rc = s->vt->bulk_end(s, type == CX_EVENTS, &err);
     cx_source_free(src);
     if (rc) return cli_error("demo: %s", err.msg);
+    return 0;
+}
+
+/* Demo surveys and half a year of link invitations (about a third
+ * answered, more in some languages), so that response_rate has data. Kept
+ * idempotent: nothing is added when the surveys exist. */
+static int demo_surveys(struct cx_store *s, const struct cx_demo_opts *o)
+{
+    static const struct {
+        const char *id, *name;
+        enum cx_survey_kind kind;
+    } defs[] = {{"nps-main", "Relationship NPS", CX_SURVEY_NPS},
+                {"support-ces", "Support effort", CX_SURVEY_CES},
+                {"web-csat", "Website satisfaction", CX_SURVEY_CSAT}};
+    static const char *const langs[] = {"en", "nb", "tr", "fa", "ro"};
+    static const int answer_pct[] = {34, 41, 29, 25, 37};
+    struct cx_err err = {{0}};
+    struct cx_survey_row row;
+    if (s->vt->survey_get(s, "nps-main", &row, &err) == CX_OK) {
+        free(row.json);
+        return 0;
+    }
+    int rc = s->vt->begin(s, &err);
+    for (size_t i = 0; !rc && i < sizeof defs / sizeof defs[0]; i++) {
+        struct cx_survey *sv = cx_survey_new(defs[i].kind);
+        char *json = NULL;
+        if (!sv || cx_survey_set_id(sv, defs[i].id) || cx_survey_set_name(sv, defs[i].name) ||
+            !(json = cx_survey_to_json(sv)))
+            rc = CX_ENOMEM;
+        if (!rc) rc = s->vt->survey_put(s, defs[i].id, json, 1, &err);
+        free(json);
+        cx_survey_free(sv);
+    }
+    uint64_t x = o->seed * 2654435761u + 1;
+    int64_t end = (o->end_day + 1) * 86400;
+    for (int k = 0; !rc && k < 6000; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        struct cx_invitation inv;
+        memset(&inv, 0, sizeof inv);
+        int li = (int)((x >> 33) % 5);
+        snprintf(inv.survey, sizeof inv.survey, "%s", defs[(x >> 20) % 3].id);
+        snprintf(inv.customer, sizeof inv.customer, "c%06d",
+                 (int)((x >> 40) % (uint64_t)(o->customers > 0 ? o->customers : 1)) + 1);
+        snprintf(inv.channel, sizeof inv.channel, "link");
+        snprintf(inv.lang, sizeof inv.lang, "%s", langs[li]);
+        inv.context = (unsigned char *)"";
+        inv.created = end - (int64_t)((x >> 12) % (180 * 86400));
+        inv.expires = inv.created + 28 * 86400;
+        inv.delivered = inv.created;
+        rc = s->vt->invitation_create(s, &inv, &err);
+        int opened = (int)((x >> 7) % 100) < 70, answered = (int)((x >> 50) % 100) < answer_pct[li];
+        if (!rc && (opened || answered))
+            rc = s->vt->invitation_mark(s, inv.id, CX_INV_OPENED, inv.created + 3600, &err);
+        if (!rc && answered)
+            rc = s->vt->invitation_mark(s, inv.id, CX_INV_ANSWERED, inv.created + 3700, &err);
+    }
+    if (!rc) rc = s->vt->commit(s, &err);
+    if (rc) {
+        s->vt->rollback(s);
+        return cli_error("demo surveys: %s", err.msg[0] ? err.msg : cx_strerror(rc));
+    }
     return 0;
 }
 
@@ -122,6 +185,7 @@ int cmd_demo(int argc, char **argv)
     if (!rc) rc = load(s, ev, CX_EVENTS, "events", &es);
     fclose(resp);
     fclose(ev);
+    if (!rc) rc = demo_surveys(s, &o);
     cx_store_close(s);
     if (rc) return rc;
     printf("demo data in %s: responses inserted %llu, unchanged %llu; events inserted %llu, "
