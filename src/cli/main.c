@@ -34,7 +34,8 @@ const struct cli_command cli_commands[] = {
      "  --metric LIST       comma-separated: nps, csat, csat_mean, ces, ces_easy,\n"
      "                      call_abandonment, chat_abandonment, avg_wait,\n"
      "                      cart_abandonment, churn, fcr, resolution_hours,\n"
-     "                      resolution_hours_p90, transfers (default nps,csat,ces)\n"
+     "                      resolution_hours_p90, transfers, response_rate\n"
+     "                      (default nps,csat,ces)\n"
      "  --by LIST           day, week, month, quarter, year, channel, touchpoint, lang\n"
      "                      or any attribute (events also: agent, type)\n"
      "  --from T, --to T    a date YYYY-MM-DD (whole local day, inclusive) or an\n"
@@ -54,6 +55,12 @@ const struct cli_command cli_commands[] = {
      "Every response and event of the customer in time order, with channel,\n"
      "touchpoint, agent and text. A response clearly lower (or higher) than the\n"
      "customer's previous one of the same metric is marked 'drop' (or 'rise').\n"},
+    {"effort", cmd_effort, "the effort map: CES or CSAT by touchpoint x channel with intervals",
+     "usage: cxpulse effort [--metric ces|ces_easy|csat|csat_mean] [--from T] [--to T]\n"
+     "                      [--where K=V] [--tz ZONE] [--min-n 30] [--data DIR]\n\n"
+     "A matrix of touchpoints (rows) and channels (columns): the metric with the\n"
+     "half-width of its 95 % interval; cells with fewer than --min-n responses are\n"
+     "bracketed. The same numbers as `report --metric ces --by touchpoint,channel`.\n"},
     {"export", cmd_export, "write responses or events as CSV or NDJSON",
      "usage: cxpulse export responses|events [options]\n\n"
      "  --format F          csv (default) or ndjson; the output imports back unchanged\n"
