@@ -343,7 +343,7 @@ static struct cx_survey *valid_nps(void)
 static void add_options(struct cx_survey *s, enum cx_list which, int n)
 {
     for (int i = 0; i < n; i++) {
-        char t[16];
+        char t[32];
         snprintf(t, sizeof t, "Option %d", i);
         int idx = cx_survey_add_option(s, which);
         assert_int_equal(idx, i);
