@@ -72,6 +72,12 @@ int cmd_serve(int argc, char **argv)
         case 'a':
             log = optarg;
             break;
+        case 'C':
+            company = optarg;
+            break;
+        case 'u':
+            base_url = optarg;
+            break;
         default:
             return cli_usage_error("serve", "bad option");
         }
@@ -95,12 +101,7 @@ int cmd_serve(int argc, char **argv)
     cfg.api.rate_per_key = (double)rl;
     cfg.api.burst_per_key = (double)rl * 2;
     cfg.api.company = company;
-    char base[160];
-    if (!base_url) {
-        snprintf(base, sizeof base, "http://%s", listen);
-        base_url = base;
-    }
-    cfg.api.base_url = base_url;
+    cfg.api.base_url = base_url; /* NULL: the address actually listened on */
     /* the store must exist: serve does not create data directories */
     struct cx_store *s;
     if (cli_open_store(cfg.dir, NULL, &s)) return 1;

@@ -109,7 +109,8 @@ const struct cli_command cli_commands[] = {
      "accepting, finishes requests in flight and exits 0.\n\n"
      "  --data DIR          data directory (CXPULSE_DATA)\n"
      "  --listen ADDR:PORT  default 127.0.0.1:8080 (CXPULSE_LISTEN); port 0 picks one\n"
-     "  --threads N         HTTP worker threads, default 2 per core (CXPULSE_THREADS)\n"
+     "  --threads N         HTTP worker threads, default 64 (CXPULSE_THREADS); a\n"
+     "                      request waits on its thread while its rows are committed\n"
      "  --timeout S         idle connection timeout, default 30 (CXPULSE_TIMEOUT)\n"
      "  --max-body BYTES    request body limit, default 8388608 (CXPULSE_MAX_BODY)\n"
      "  --max-batch ROWS    NDJSON rows per request, default 10000 (CXPULSE_MAX_BATCH)\n"
@@ -120,7 +121,7 @@ const struct cli_command cli_commands[] = {
      "  --company NAME      shown for {company} in survey texts, default Acme\n"
      "                      (CXPULSE_COMPANY)\n"
      "  --base-url URL      start of invitation links made through the API, default\n"
-     "                      http://LISTEN (CXPULSE_BASE_URL)\n\n"
+     "                      the address listened on (CXPULSE_BASE_URL)\n\n"
      "Survey pages: /s/TOKEN (see `cxpulse send`); web widget: /widget.js.\n"},
     {"version", cmd_version, "print the version", "usage: cxpulse version\n"},
     {"help", cmd_help, "show help for a command", "usage: cxpulse help [COMMAND]\n"},

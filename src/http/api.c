@@ -79,6 +79,7 @@ struct cx_api {
     pthread_mutex_t stores_mu;
     struct cx_store **stores; /* every read connection, closed in cx_api_free */
     size_t nstores, capstores;
+    char base_url[256];
 };
 
 static double now_s(void)
@@ -266,7 +267,13 @@ struct cx_writer *cx_api_writer(struct cx_api *api)
 
 const char *cx_api_base_url(struct cx_api *api)
 {
+    if (api->base_url[0]) return api->base_url;
     return api->cfg.base_url && *api->cfg.base_url ? api->cfg.base_url : "http://127.0.0.1:8080";
+}
+
+void cx_api_set_base_url(struct cx_api *api, const char *url)
+{
+    snprintf(api->base_url, sizeof api->base_url, "%s", url);
 }
 
 const char *cx_api_company(struct cx_api *api)

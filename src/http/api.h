@@ -63,6 +63,8 @@ struct cx_api;
 int cx_api_new(const char *dir, struct cx_writer *w, const struct cx_api_config *cfg,
                struct cx_api **out, struct cx_err *err);
 void cx_api_free(struct cx_api *api);
+/* Sets the start of invitation links (copied). */
+void cx_api_set_base_url(struct cx_api *api, const char *url);
 
 /* Handles one request; always fills resp (status and a body). */
 void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp);

@@ -1,6 +1,7 @@
 /* api_surveys.c - /api/v1/surveys: definitions, invitations, and the web
  * widget's form and answers. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,7 +323,17 @@ static void answer(struct cx_api *api, const struct cx_http_req *req, const char
         time_t t = (time_t)now;
         struct tm tm;
         strftime(day, sizeof day, "%Y%m%d", gmtime_r(&t, &tm));
-        snprintf(rid, sizeof rid, "w-%s-%s-%s", id, day, customer);
+        int rn = snprintf(rid, sizeof rid, "w-%s-%s-%s", id, day, customer);
+        if (rn < 0 || rn > CX_ID_MAX) {
+            /* a long customer id: keep the response id within 1-128 bytes
+             * (and stable per customer) by using a hash of the customer */
+            unsigned char h[16];
+            char hex[33];
+            crypto_generichash(h, sizeof h, (const unsigned char *)customer, strlen(customer), NULL,
+                               0);
+            sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+            snprintf(rid, sizeof rid, "w-%s-%s-h%s", id, day, hex);
+        }
         unsigned char *ctx = NULL;
         size_t ctxlen = 0, dup;
         struct cx_attr a[1] = {{"touchpoint", 10, tp ? tp : "", tp ? strlen(tp) : 0}};

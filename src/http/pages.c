@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/attrs.h"
 #include "core/survey.h"
 #include "core/utf8.h"
 #include "engine/answer.h"
@@ -55,6 +56,7 @@ static void esc(FILE *f, const char *s)
 static void text(struct page *p, const char *t)
 {
     char out[2048];
+    if (!t) t = "";
     cx_text_expand(t, p->company, out, sizeof out);
     esc(p->f, out);
 }
@@ -205,14 +207,15 @@ static void followup_form(struct page *p, const char *token, const struct cx_sur
                           int stored)
 {
     fprintf(p->f,
-            "<p role=\"status\">%s</p><form method=\"post\" action=\"/s/%s\">"
+            "<form method=\"post\" action=\"/s/%s\">"
             "<input type=\"hidden\" name=\"step\" value=\"followup\">"
             "<input type=\"hidden\" name=\"answer\" value=\"%d\">",
-            "", token, shown);
+            token, shown);
     if (s->followup) {
-        fputs("<label class=\"q\" for=\"comment\"><h1>", p->f);
+        /* a label may not hold a heading: the heading holds the label */
+        fputs("<h1><label class=\"q\" for=\"comment\">", p->f);
         text(p, cx_survey_followup(s, stored, p->lang));
-        fputs("</h1></label><textarea id=\"comment\" name=\"comment\" rows=\"4\" "
+        fputs("</label></h1><textarea id=\"comment\" name=\"comment\" rows=\"4\" "
               "maxlength=\"4000\" placeholder=\"",
               p->f);
         text(p, cx_ui_text(p->lang, CX_UI_FOLLOWUP_PLACEHOLDER));
@@ -222,9 +225,13 @@ static void followup_form(struct page *p, const char *token, const struct cx_sur
         struct cx_option opt[16];
         int n = cx_survey_list_options(s, CX_LIST_REASON, p->lang, opt, 16);
         if (n > 16) n = 16;
-        fputs("<fieldset class=\"list\"><legend class=\"q\">", p->f);
+        /* without the open follow-up, the reason question is the heading */
+        fputs(s->followup ? "<fieldset class=\"list\"><legend class=\"q\">"
+                          : "<fieldset class=\"list\"><legend class=\"q\"><h1>",
+              p->f);
         text(p, cx_survey_text(s, CX_TEXT_REASON_QUESTION, p->lang));
-        fputs("</legend><div class=\"opts\">", p->f);
+        fputs(s->followup ? "</legend><div class=\"opts\">" : "</h1></legend><div class=\"opts\">",
+              p->f);
         for (int i = 0; i < n; i++) {
             fprintf(p->f,
                     "<div class=\"opt\"><input type=\"radio\" name=\"reason\" id=\"r%d\" "
@@ -268,19 +275,42 @@ static int write_choice(struct cx_store *s, const struct cx_answer *a, struct cx
     snprintf(when, sizeof when, "%lld", (long long)a->now);
     snprintf(inv, sizeof inv, "%lld", (long long)a->invitation);
     snprintf(choice, sizeof choice, "%d", a->stored);
-    struct cx_field f[] = {
-        {"id", 2, a->id, strlen(a->id), CX_VAL_STRING},
-        {"customer", 8, a->customer, strlen(a->customer), CX_VAL_STRING},
-        {"time", 4, when, strlen(when), CX_VAL_STRING},
-        {"type", 4, "survey.answer", 13, CX_VAL_STRING},
-        {"channel", 7, a->channel, strlen(a->channel), CX_VAL_STRING},
-        {"text", 4, label, strlen(label), CX_VAL_STRING},
-        {"survey", 6, a->survey->id, strlen(a->survey->id), CX_VAL_STRING},
-        {"invitation", 10, inv, strlen(inv), CX_VAL_STRING},
-        {"choice", 6, choice, strlen(choice), CX_VAL_STRING},
-        {"lang", 4, a->lang, strlen(a->lang), CX_VAL_STRING},
-    };
-    struct cx_row row = {1, sizeof f / sizeof f[0], f};
+    /* the follow-up comment is the event's text; the choice is attributes */
+    struct cx_field f[CX_ATTRS_MAX + 16];
+    size_t nf = 0;
+#define ADD(k, v)                                                                                  \
+    do {                                                                                           \
+        f[nf].key = (k);                                                                           \
+        f[nf].klen = strlen(k);                                                                    \
+        f[nf].val = (v);                                                                           \
+        f[nf].vlen = strlen(v);                                                                    \
+        f[nf].kind = CX_VAL_STRING;                                                                \
+        nf++;                                                                                      \
+    } while (0)
+    ADD("id", a->id);
+    ADD("customer", a->customer);
+    ADD("time", when);
+    ADD("type", "survey.answer");
+    ADD("channel", a->channel);
+    ADD("survey", a->survey->id);
+    ADD("invitation", inv);
+    ADD("choice", choice);
+    ADD("choice_label", label);
+    ADD("lang", a->lang);
+    if (a->comment && *a->comment) ADD("text", a->comment);
+    if (a->reason && *a->reason) ADD("reason", a->reason);
+#undef ADD
+    size_t pos = 0;
+    struct cx_attr at;
+    while (nf < CX_ATTRS_MAX && cx_attrs_next(a->context, a->context_len, &pos, &at) == 1) {
+        int dup = 0;
+        for (size_t i = 0; i < nf; i++)
+            dup |= f[i].klen == at.klen && !memcmp(f[i].key, at.key, at.klen);
+        if (dup) continue;
+        f[nf] = (struct cx_field){at.key, at.klen, at.val, at.vlen, CX_VAL_STRING};
+        nf++;
+    }
+    struct cx_row row = {1, nf, f};
     struct cx_event e;
     struct cx_reject why;
     if (cx_event_from_row(&row, &e, &why))
@@ -442,7 +472,7 @@ void cx_pages_handle(struct cx_api *api, const struct cx_http_req *req, const ch
     } else {
         shown = -1;
     }
-    if (bad || !step || shown < 0) {
+    if (bad || !step || (strcmp(step, "score") && strcmp(step, "followup")) || shown < 0) {
         head(&p, cx_survey_text(s, CX_TEXT_QUESTION, lang));
         question_form(&p, token, s, -1, 0, 1);
         foot(&p);
@@ -475,7 +505,9 @@ void cx_pages_handle(struct cx_api *api, const struct cx_http_req *req, const ch
         goto out;
     }
     if (!a.complete) {
-        head(&p, cx_survey_followup(s, stored, lang));
+        /* cx_survey_followup is NULL when only the reason is asked */
+        head(&p, s->followup ? cx_survey_followup(s, stored, lang)
+                             : cx_survey_text(s, CX_TEXT_REASON_QUESTION, lang));
         fputs("<p role=\"status\">", p.f);
         text(&p, cx_ui_text(lang, CX_UI_SAVED));
         fputs("</p>", p.f);

@@ -232,7 +232,9 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
         if (sv.log && sv.log != stderr) fclose(sv.log);
         return rc;
     }
-    unsigned threads = cfg->threads ? cfg->threads : 2 * (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    /* Handlers block while their rows are committed: enough threads keep
+     * many requests waiting on one group commit. */
+    unsigned threads = cfg->threads ? cfg->threads : 64;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL, on_request,
         &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -248,6 +250,11 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char addr[64];
     inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
+    if (!cfg->api.base_url) {
+        char base[96];
+        snprintf(base, sizeof base, "http://%s:%u", addr, info ? info->port : ntohs(sa.sin_port));
+        cx_api_set_base_url(sv.api, base);
+    }
     printf("cxpulse %s listening on http://%s:%u (data %s, %u threads)\n", CX_VERSION, addr,
            info ? info->port : ntohs(sa.sin_port), cfg->dir, threads);
     fflush(stdout);
