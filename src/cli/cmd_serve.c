@@ -23,17 +23,13 @@ static int to_ulong(const char *what, const char *s, unsigned long long *out)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-                                         {"listen", required_argument, 0, 'l'},
-                                         {"threads", required_argument, 0, 't'},
-                                         {"timeout", required_argument, 0, 'T'},
-                                         {"max-body", required_argument, 0, 'b'},
-                                         {"max-batch", required_argument, 0, 'B'},
-                                         {"rate-limit", required_argument, 0, 'r'},
-                                         {"access-log", required_argument, 0, 'a'},
-                                         {"company", required_argument, 0, 'C'},
-                                         {"base-url", required_argument, 0, 'u'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'},           {"listen", required_argument, 0, 'l'},
+        {"threads", required_argument, 0, 't'},        {"timeout", required_argument, 0, 'T'},
+        {"max-body", required_argument, 0, 'b'},       {"max-batch", required_argument, 0, 'B'},
+        {"rate-limit", required_argument, 0, 'r'},     {"access-log", required_argument, 0, 'a'},
+        {"company", required_argument, 0, 'C'},        {"base-url", required_argument, 0, 'u'},
+        {"report-max-age", required_argument, 0, 'M'}, {0, 0, 0, 0}};
     const char *data = NULL;
     const char *listen = env_or("CXPULSE_LISTEN", "127.0.0.1:8080");
     const char *threads = env_or("CXPULSE_THREADS", "0");
@@ -43,6 +39,7 @@ int cmd_serve(int argc, char **argv)
     const char *rate = env_or("CXPULSE_RATE_LIMIT", "5000");
     const char *log = env_or("CXPULSE_ACCESS_LOG", "-");
     const char *company = env_or("CXPULSE_COMPANY", "Acme");
+    const char *max_age = env_or("CXPULSE_REPORT_MAX_AGE_MS", "0");
     const char *base_url = env_or("CXPULSE_BASE_URL", NULL);
     int c;
     cli_getopt_reset();
@@ -78,15 +75,18 @@ int cmd_serve(int argc, char **argv)
         case 'u':
             base_url = optarg;
             break;
+        case 'M':
+            max_age = optarg;
+            break;
         default:
             return cli_usage_error("serve", "bad option");
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-    unsigned long long th = 0, to = 0, mb = 0, mbatch = 0, rl = 0;
+    unsigned long long th = 0, to = 0, mb = 0, mbatch = 0, rl = 0, ma = 0;
     if (to_ulong("--threads", threads, &th) || to_ulong("--timeout", timeout, &to) ||
         to_ulong("--max-body", max_body, &mb) || to_ulong("--max-batch", max_batch, &mbatch) ||
-        to_ulong("--rate-limit", rate, &rl))
+        to_ulong("--rate-limit", rate, &rl) || to_ulong("--report-max-age", max_age, &ma))
         return 2;
     if (mb == 0 || mbatch == 0) return cli_usage_error("serve", "limits must be positive");
     struct cx_server_config cfg;
@@ -101,6 +101,7 @@ int cmd_serve(int argc, char **argv)
     cfg.api.rate_per_key = (double)rl;
     cfg.api.burst_per_key = (double)rl * 2;
     cfg.api.company = company;
+    cfg.api.report_max_age_ms = (unsigned)ma;
     cfg.api.base_url = base_url; /* NULL: the address actually listened on */
     /* the store must exist: serve does not create data directories */
     struct cx_store *s;

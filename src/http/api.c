@@ -80,6 +80,15 @@ struct cx_api {
     struct cx_store **stores; /* every read connection, closed in cx_api_free */
     size_t nstores, capstores;
     char base_url[256];
+    /* report results, reused while no commit happened, or for up to
+     * cfg.report_max_age_ms while data is being written */
+    pthread_mutex_t rc_mu;
+    struct rcache {
+        char *key, *body;
+        size_t len;
+        double at;
+        unsigned long long version;
+    } rc[64];
 };
 
 static double now_s(void)
@@ -105,6 +114,7 @@ int cx_api_new(const char *dir, struct cx_writer *w, const struct cx_api_config 
     pthread_mutex_init(&api->rl_mu, NULL);
     pthread_mutex_init(&api->m.mu, NULL);
     pthread_mutex_init(&api->stores_mu, NULL);
+    pthread_mutex_init(&api->rc_mu, NULL);
     cx_hmap_init(&api->buckets);
     *out = api;
     return CX_OK;
@@ -121,6 +131,11 @@ void cx_api_free(struct cx_api *api)
     pthread_mutex_destroy(&api->rl_mu);
     pthread_mutex_destroy(&api->m.mu);
     pthread_mutex_destroy(&api->stores_mu);
+    for (size_t i = 0; i < sizeof api->rc / sizeof api->rc[0]; i++) {
+        free(api->rc[i].key);
+        free(api->rc[i].body);
+    }
+    pthread_mutex_destroy(&api->rc_mu);
     free(api);
 }
 
@@ -723,9 +738,77 @@ static void handle_ingest(struct cx_api *api, const struct cx_http_req *req,
         ingest_one(api, req, type, resp);
 }
 
+static unsigned long long data_version(struct cx_api *api)
+{
+    struct cx_writer_stats ws = {0};
+    if (api->writer) cx_writer_get_stats(api->writer, &ws);
+    return ws.commits;
+}
+
+/* Looks key up in the report cache; on a hit copies the body into resp. */
+static int cache_get(struct cx_api *api, const char *key, struct cx_http_resp *resp)
+{
+    size_t slot = (size_t)(cx_hash(key, strlen(key)) % (sizeof api->rc / sizeof api->rc[0]));
+    unsigned long long v = data_version(api);
+    double now = now_s();
+    int hit = 0;
+    pthread_mutex_lock(&api->rc_mu);
+    struct rcache *c = &api->rc[slot];
+    if (c->key && !strcmp(c->key, key) &&
+        (c->version == v || (now - c->at) * 1000.0 < (double)api->cfg.report_max_age_ms)) {
+        char *b = malloc(c->len + 1);
+        if (b) {
+            memcpy(b, c->body, c->len);
+            set_body(resp, 200, "application/json", b, c->len);
+            hit = 1;
+        }
+    }
+    pthread_mutex_unlock(&api->rc_mu);
+    return hit;
+}
+
+static void cache_put(struct cx_api *api, const char *key, unsigned long long version, double at,
+                      const char *body, size_t len)
+{
+    size_t slot = (size_t)(cx_hash(key, strlen(key)) % (sizeof api->rc / sizeof api->rc[0]));
+    char *k = strdup(key), *b = malloc(len + 1);
+    if (!k || !b) {
+        free(k);
+        free(b);
+        return;
+    }
+    memcpy(b, body, len);
+    pthread_mutex_lock(&api->rc_mu);
+    struct rcache *c = &api->rc[slot];
+    free(c->key);
+    free(c->body);
+    c->key = k;
+    c->body = b;
+    c->len = len;
+    c->at = at;
+    c->version = version;
+    pthread_mutex_unlock(&api->rc_mu);
+}
+
 static void handle_report(struct cx_api *api, const struct cx_http_req *req,
                           struct cx_http_resp *resp)
 {
+    /* the query as sent is the cache key */
+    char key[2048];
+    size_t kl = 0;
+    int cacheable = 1;
+    for (size_t i = 0; i < req->nquery; i++) {
+        int w = snprintf(key + kl, sizeof key - kl, "%s=%s&", req->query[i].key, req->query[i].val);
+        if (w < 0 || (size_t)w >= sizeof key - kl) {
+            cacheable = 0;
+            break;
+        }
+        kl += (size_t)w;
+    }
+    key[kl] = 0;
+    if (cacheable && cache_get(api, key, resp)) return;
+    unsigned long long version = data_version(api);
+    double started = now_s();
     struct cx_query q;
     cx_query_init(&q);
     struct cx_err err = {{0}};
@@ -772,6 +855,7 @@ static void handle_report(struct cx_api *api, const struct cx_http_req *req,
             send_error(resp, 500, "out of memory");
         } else {
             fclose(f);
+            if (cacheable) cache_put(api, key, version, started, buf, len);
             set_body(resp, 200, "application/json", buf, len);
         }
     }

@@ -48,12 +48,14 @@ struct cx_http_resp {
 
 /* Limits and settings of the API. */
 struct cx_api_config {
-    size_t max_body;      /* bytes (default 8 MiB) */
-    size_t max_batch;     /* rows per NDJSON batch (default 10000) */
-    double rate_per_key;  /* requests per second per key; 0 = unlimited */
-    double burst_per_key; /* bucket size */
-    const char *company;  /* shown for {company} in survey texts (default "Acme") */
-    const char *base_url; /* start of invitation links (default from the request) */
+    size_t max_body;            /* bytes (default 8 MiB) */
+    size_t max_batch;           /* rows per NDJSON batch (default 10000) */
+    double rate_per_key;        /* requests per second per key; 0 = unlimited */
+    double burst_per_key;       /* bucket size */
+    const char *company;        /* shown for {company} in survey texts (default "Acme") */
+    const char *base_url;       /* start of invitation links (default from the request) */
+    unsigned report_max_age_ms; /* while data is written, GET /report may answer with a
+                                   result computed up to this long ago (0 = never) */
 };
 
 struct cx_api;
