@@ -26,6 +26,9 @@ int cmd_serve(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 int cmd_effort(int argc, char **argv);
+int cmd_drivers(int argc, char **argv);
+int cmd_lost(int argc, char **argv);
+int cmd_topics(int argc, char **argv);
 
 extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find(const char *name);

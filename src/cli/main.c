@@ -61,6 +61,32 @@ const struct cli_command cli_commands[] = {
      "A matrix of touchpoints (rows) and channels (columns): the metric with the\n"
      "half-width of its 95 % interval; cells with fewer than --min-n responses are\n"
      "bracketed. The same numbers as `report --metric ces --by touchpoint,channel`.\n"},
+    {"drivers", cmd_drivers, "what comes before low scores: ranked patterns with effect and p",
+     "usage: cxpulse drivers [--metric ces|csat|nps] [--window-days 14] [--min-n 30]\n"
+     "                       [--from T] [--to T] [--touchpoint TP] [--channel CH] [--drops]\n"
+     "                       [--no-cross] [--all] [--format table|json] [--data DIR]\n\n"
+     "For every response of the metric, looks at the same customer's interactions in\n"
+     "the window before it (transfers, long waits, abandoned calls and chats, reopened\n"
+     "tickets, repeated contacts about one ticket, abandoned carts, ...; also per\n"
+     "touchpoint and channel) and compares the mean score with and without each\n"
+     "pattern: Welch t test, Holm-Bonferroni over all patterns, patterns with fewer\n"
+     "than --min-n responses on either side left out. --drops analyses the change\n"
+     "against the customer's previous score instead. --all lists the patterns that\n"
+     "are not significant too.\n"},
+    {"lost", cmd_lost, "customers who cancelled, did not renew or went quiet",
+     "usage: cxpulse lost [--inactive-days 90] [--renew-days 400] [--since DATE]\n"
+     "                    [--limit 50] [--interactions 5] [--format table|json] [--data DIR]\n\n"
+     "Lists lost customers, most recent first, with their last scores, mean effort and\n"
+     "the interactions before they left.\n"},
+    {"topics", cmd_topics, "the issues customers raise most, in every language",
+     "usage: cxpulse topics [--days 90] [--to DATE] [--lang L] [--source all|comments|events]\n"
+     "                      [--top 20] [--min-count 10] [--format table|json] [--data DIR]\n\n"
+     "Mines response comments and event texts (emails, chats, call notes): Unicode\n"
+     "normalisation, stop words and stemming per language (Persian letter variants,\n"
+     "ZWNJ and digits normalised), 1-3 word phrases, near-identical phrasings grouped.\n"
+     "Each issue: count and share in the last --days, the change against the --days\n"
+     "before (two-proportion z test), the mean score of those who raised it,\n"
+     "example quotes and languages.\n"},
     {"export", cmd_export, "write responses or events as CSV or NDJSON",
      "usage: cxpulse export responses|events [options]\n\n"
      "  --format F          csv (default) or ndjson; the output imports back unchanged\n"

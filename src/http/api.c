@@ -24,7 +24,7 @@
 
 /* ---- metrics ---- */
 
-#define NROUTES 16
+#define NROUTES 19
 #define NBUCKETS 12
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                            0.05,   0.1,   0.25,   0.5,   1,    2.5};
@@ -43,7 +43,10 @@ static const char *const route_names[NROUTES] = {"/healthz",
                                                  "/api/v1/surveys/{id}",
                                                  "/api/v1/surveys/{id}/invitations",
                                                  "/api/v1/surveys/{id}/form",
-                                                 "/api/v1/surveys/{id}/answers"};
+                                                 "/api/v1/surveys/{id}/answers",
+                                                 "/api/v1/drivers",
+                                                 "/api/v1/topics",
+                                                 "/api/v1/lost"};
 
 struct status_count {
     char method[8];
@@ -919,7 +922,10 @@ enum route_id {
     R_HEALTH2,
     R_PAGE,
     R_WIDGET,
-    R_SURVEYS
+    R_SURVEYS,
+    R_DRIVERS = 16,
+    R_TOPICS,
+    R_LOST
 };
 
 static int match(const char *path, const char **rest)
@@ -933,6 +939,9 @@ static int match(const char *path, const char **rest)
     if (!strcmp(path, "/api/v1/report")) return R_REPORT;
     if (!strcmp(path, "/metrics")) return R_METRICS;
     if (!strcmp(path, "/widget.js")) return R_WIDGET;
+    if (!strcmp(path, "/api/v1/drivers")) return R_DRIVERS;
+    if (!strcmp(path, "/api/v1/topics")) return R_TOPICS;
+    if (!strcmp(path, "/api/v1/lost")) return R_LOST;
     if (!strncmp(path, "/s/", 3) && path[3] && !strchr(path + 3, '/')) {
         *rest = path + 3;
         return R_PAGE;
@@ -999,6 +1008,15 @@ void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_
         return;
     case R_PAGE:
         cx_pages_handle(api, req, rest, resp);
+        return;
+    case R_DRIVERS:
+    case R_TOPICS:
+    case R_LOST:
+        cx_api_insights(api, req,
+                        route == R_DRIVERS  ? "drivers"
+                        : route == R_TOPICS ? "topics"
+                                            : "lost",
+                        resp);
         return;
     case R_WIDGET: {
         char *js = strdup(cx_widget_js);

@@ -25,6 +25,10 @@ const char *cx_api_param(const struct cx_http_req *req, const char *key);
 void cx_api_surveys(struct cx_api *api, const struct cx_http_req *req, const char *rest,
                     struct cx_http_resp *resp);
 
+/* api_insights.c: GET /api/v1/drivers, /topics and /lost (which names one). */
+void cx_api_insights(struct cx_api *api, const struct cx_http_req *req, const char *which,
+                     struct cx_http_resp *resp);
+
 /* widget.js, embedded from src/http/widget.js */
 extern const char cx_widget_js[];
 

@@ -67,6 +67,7 @@ static const char css[] =
     "'Vazirmatn',Tahoma,sans-serif;color:#1a1a1a;background:#f4f5f7}"
     "main{max-width:40rem;margin:0 auto;padding:1.25rem}"
     ".card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px #0002}"
+    ".card>:first-child{margin-top:0}.card>:last-child{margin-bottom:0}"
     "h1{font-size:1.3rem;margin:0 0 1rem}"
     "fieldset{border:0;margin:0;padding:0}"
     "legend{padding:0;margin-bottom:.75rem}"
@@ -90,7 +91,8 @@ static const char css[] =
     "button.secondary{background:#fff;color:#1846b8}"
     "button:focus-visible{outline:3px solid #b35900;outline-offset:2px}"
     ".err{color:#a1001b;font-weight:600}"
-    "label.q{display:block;font-weight:600;margin-bottom:.5rem}";
+    ".q{display:block;font-weight:600;margin-bottom:.5rem}"
+    "textarea+fieldset{margin-top:1.25rem}";
 
 static void head(struct page *p, const char *title)
 {

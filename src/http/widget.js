@@ -30,6 +30,29 @@
     return e;
   }
 
+  /* A small stylesheet scoped to .cxp: phone-sized tap targets (44 px), the
+   * label next to its radio, a visible focus ring. Injected once; a host page
+   * whose CSP forbids inline styles still gets a usable unstyled form. */
+  var CSS = ".cxp{max-width:40rem}.cxp fieldset{border:0;margin:0;padding:0;min-width:0}" +
+    ".cxp legend{padding:0;margin-bottom:.75rem;font-weight:600}" +
+    ".cxp-opts{display:flex;flex-wrap:wrap;gap:.4rem}.cxp-opt{position:relative}" +
+    ".cxp-opt input{position:absolute;opacity:0;width:1px;height:1px;margin:0}" +
+    ".cxp-opt label{display:flex;align-items:center;justify-content:center;box-sizing:border-box;" +
+    "min-width:2.75rem;min-height:2.75rem;padding:.3rem .6rem;border:2px solid #5a5f6a;" +
+    "border-radius:8px;background:#fff;color:#1a1a1a;cursor:pointer;font-weight:600}" +
+    ".cxp-opt input:checked+label{background:#1846b8;border-color:#1846b8;color:#fff}" +
+    ".cxp-opt input:focus-visible+label,.cxp button:focus-visible,.cxp textarea:focus-visible" +
+    "{outline:3px solid #b35900;outline-offset:2px}" +
+    ".cxp-ends{color:#474c55;font-size:.9em;margin:.5rem 0 0}" +
+    ".cxp>label{display:block;font-weight:600;margin:1rem 0 .4rem}" +
+    ".cxp textarea{display:block;box-sizing:border-box;width:100%;font:inherit;padding:.6rem;" +
+    "border:2px solid #5a5f6a;border-radius:8px;background:#fff;color:#1a1a1a}" +
+    ".cxp button{font:inherit;font-weight:600;min-height:2.75rem;margin-top:1rem;" +
+    "padding:.6rem 1.4rem;border-radius:8px;border:2px solid #1846b8;background:#1846b8;" +
+    "color:#fff;cursor:pointer}";
+  if (!document.getElementById("cxp-style"))
+    (document.head || document.documentElement).appendChild(el("style", { id: "cxp-style" }, CSS));
+
   function render(f) {
     host.textContent = "";
     var form = el("form", { "class": "cxp", dir: f.dir, lang: f.lang });
