@@ -200,8 +200,8 @@ int sq_invitation_mark(struct cx_store *b, int64_t id, enum cx_inv_mark what, in
     static const char *const sql[] = {
         "UPDATE invitations SET delivered=?2 WHERE id=?1 AND delivered=0",
         "UPDATE invitations SET opened=?2 WHERE id=?1 AND opened=0",
-        "UPDATE invitations SET answered=CASE WHEN answered=0 THEN ?2 ELSE answered END,"
-        " answers=answers+1 WHERE id=?1",
+        ("UPDATE invitations SET answered=CASE WHEN answered=0 THEN ?2 ELSE answered END,"
+         " answers=answers+1 WHERE id=?1"),
         "UPDATE invitations SET completed=?2 WHERE id=?1 AND completed=0",
     };
     sqlite3_stmt *st;
