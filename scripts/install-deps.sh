@@ -8,7 +8,14 @@ PKGS=(
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev
   libcurl4-openssl-dev libutf8proc-dev libstemmer-dev libcmocka-dev libpq-dev
   tzdata sqlite3 python3 ca-certificates
+  # browser test (tests/integration/test_browser.sh): Debian's Chromium, fonts
+  # for Latin/Turkish/Romanian, Persian (Noto Sans Arabic) and emoji
+  chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
 )
+# the browser test drives Chromium from Node.js (20+) with npm packages
+if ! command -v node >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   PKGS+=(hyperfine time wrk nginx-light)
 fi

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <time.h>
 #include "core/hmap.h"
+static double T0;static double nowt(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
+#define PH(x) fprintf(stderr, "%-12s %.2f\n", x, nowt()-T0), T0=nowt()
 #include "core/stats.h"
 #include "text/lang.h"
 #include "text/normalize.h"
@@ -490,6 +494,7 @@ static int find_candidates(struct ctx *c)
             if (gtab_count(&t2, x->k, (uint32_t)(d + 1))) goto nomem;
         }
     }
+    PH("bigrams"); fprintf(stderr, "t2 %zu/%zu floor %u\n", t2.len, t2.cap, t2.floor);
     for (size_t i = 0; i < t2.cap; i++)
         if (t2.e[i].count >= mc && gtab_set(&f2, t2.e[i].k, t2.e[i].count)) goto nomem;
     gtab_free(&t2);
@@ -503,6 +508,7 @@ static int find_candidates(struct ctx *c)
             if (gtab_count(&t3, x->k, (uint32_t)(d + 1))) goto nomem;
         }
     }
+    PH("trigrams"); fprintf(stderr, "t3 %zu/%zu f2 %zu\n", t3.len, t3.cap, f2.len);
     for (size_t s = 0; s < c->nstem; s++) {
         if (c->stem[s].df < mc || c->stem[s].tiny) continue;
         uint32_t k[3] = {(uint32_t)s, NONE, NONE};
@@ -1144,9 +1150,19 @@ int cx_topics_run(const struct cx_doc *docs, size_t n, const struct cx_topics_op
         rc = oom(c);
         goto out;
     }
-    if ((rc = read_docs(c)) || (rc = find_candidates(c))) goto out;
+    T0=nowt();
+    if ((rc = read_docs(c))) goto out;
+    PH("read");
+    if ((rc = find_candidates(c))) goto out;
+    PH("cand");
+    fprintf(stderr, "surf %zu stem %zu tok %zu cand %zu\n", c->nsurf, c->nstem, c->ntok, c->ncand);
     if (c->ncand == 0) goto out;
-    if ((rc = find_hits(c)) || (rc = group(c)) || (rc = build_topics(c, out, nout))) goto out;
+    if ((rc = find_hits(c))) goto out;
+    PH("hits");
+    if ((rc = group(c))) goto out;
+    PH("group");
+    if ((rc = build_topics(c, out, nout))) goto out;
+    PH("build");
 out:
     ctx_free(c);
     free(c);
