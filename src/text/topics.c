@@ -5,11 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stdio.h>
-#include <time.h>
-#include "core/hmap.h"
-static double T0;static double nowt(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
-#define PH(x) fprintf(stderr, "%-12s %.2f\n", x, nowt()-T0), T0=nowt()
 #include "core/stats.h"
 #include "text/lang.h"
 #include "text/normalize.h"
@@ -20,7 +15,7 @@ static double T0;static double nowt(void){struct timespec ts;clock_gettime(CLOCK
 #define BRK UINT32_MAX  /* clause break in a word stream */
 
 #define DOC_MAX_BYTES (64u << 10)     /* comments are cut here */
-#define MAX_WORDS (1u << 28)          /* words in all streams together */
+#define MAX_WORDS (1u << 27)          /* words in all streams together (512 MiB) */
 #define MAX_LANGS 255                 /* more languages fall back to "und" */
 #define MAX_GAP 3                     /* stop words allowed inside a phrase */
 #define NSAMPLE 8                     /* surface forms kept per candidate */
@@ -155,6 +150,124 @@ static int gtab_set(struct gtab *t, const uint32_t *k, uint32_t v)
     return 0;
 }
 
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 256;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(*p, ncap * size);
+    if (!np) return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+/* Bytes that live as long as the run (word and stem texts), in blocks that
+ * never move. */
+#define ARENA_BLOCK (1u << 20)
+
+struct arena {
+    char **blocks;
+    size_t nblocks, cap, used; /* used: bytes taken in the last block */
+};
+
+static char *arena_copy(struct arena *a, const char *s, size_t n)
+{
+    if (!a->nblocks || a->used + n > ARENA_BLOCK) {
+        if (grow((void **)&a->blocks, &a->cap, a->nblocks + 1, sizeof *a->blocks)) return NULL;
+        if (!(a->blocks[a->nblocks] = malloc(ARENA_BLOCK))) return NULL;
+        a->nblocks++;
+        a->used = 0;
+    }
+    char *p = a->blocks[a->nblocks - 1] + a->used;
+    memcpy(p, s, n);
+    a->used += n;
+    return p;
+}
+
+static void arena_free(struct arena *a)
+{
+    for (size_t i = 0; i < a->nblocks; i++) free(a->blocks[i]);
+    free(a->blocks);
+    memset(a, 0, sizeof *a);
+}
+
+/* Interning table: byte strings (kept in the arena) to dense ids. */
+struct strtab_ent {
+    uint64_t h;
+    const char *s; /* NULL = empty slot */
+    uint32_t len, id;
+};
+
+struct strtab {
+    struct strtab_ent *e;
+    size_t cap, len;
+};
+
+/* A word-at-a-time multiplicative hash; keys are short. */
+static uint64_t strhash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
+    }
+    uint64_t v = 0;
+    memcpy(&v, s, n);
+    h = (h ^ v) * 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 30;
+    return h;
+}
+
+static struct strtab_ent *strtab_slot(const struct strtab *t, uint64_t h, const char *s, size_t n)
+{
+    size_t mask = t->cap - 1, i = (size_t)h & mask;
+    for (;;) {
+        struct strtab_ent *e = &t->e[i];
+        if (!e->s || (e->h == h && e->len == n && memcmp(e->s, s, n) == 0)) return e;
+        i = (i + 1) & mask;
+    }
+}
+
+static int strtab_room(struct strtab *t)
+{
+    if ((t->len + 1) * 4 <= t->cap * 3) return 0;
+    size_t ncap = t->cap ? t->cap * 2 : 4096;
+    struct strtab n = {calloc(ncap, sizeof(struct strtab_ent)), ncap, t->len};
+    if (!n.e) return -1;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->e[i].s) *strtab_slot(&n, t->e[i].h, t->e[i].s, t->e[i].len) = t->e[i];
+    free(t->e);
+    *t = n;
+    return 0;
+}
+
+/* Looks s[0..n) up; when absent adds it with id next_id, copying the bytes
+ * into the arena. Returns the entry (its id), NULL when out of memory. */
+static const struct strtab_ent *strtab_put(struct strtab *t, struct arena *a, const char *s,
+                                           size_t n, uint32_t next_id)
+{
+    uint64_t h = strhash(s, n);
+    if (t->cap) {
+        struct strtab_ent *e = strtab_slot(t, h, s, n);
+        if (e->s) return e;
+    }
+    if (strtab_room(t)) return NULL;
+    struct strtab_ent *e = strtab_slot(t, h, s, n);
+    const char *copy = arena_copy(a, s, n);
+    if (!copy) return NULL;
+    e->h = h;
+    e->s = copy;
+    e->len = (uint32_t)n;
+    e->id = next_id;
+    t->len++;
+    return e;
+}
+
 /* ------------------------------------------------------------- context */
 
 struct surf {
@@ -206,7 +319,8 @@ struct ctx {
     struct cx_stemmer *stemmer[MAX_LANGS + 1];
     uint8_t *doc_lang;
 
-    struct cx_hmap surf_map, stem_map;
+    struct arena arena; /* word and stem texts */
+    struct strtab surf_tab, stem_tab;
     struct surf *surf;
     size_t nsurf, surfcap;
     struct stem *stem;
@@ -237,18 +351,6 @@ static int oom(struct ctx *c)
     return cx_fail(c->err, CX_ENOMEM, "topics: out of memory");
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t ncap = *cap ? *cap : 256;
-    while (ncap < need) ncap *= 2;
-    void *np = realloc(*p, ncap * size);
-    if (!np) return -1;
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
-
 static int is_current(const struct ctx *c, size_t d)
 {
     return c->split == 0 || c->docs[d].time >= c->split;
@@ -263,13 +365,6 @@ static int lang_id(struct ctx *c, const char *code)
     if (c->nlangs > MAX_LANGS) return 0;
     strcpy(c->langs[c->nlangs], code);
     return (int)c->nlangs++;
-}
-
-static const char *hmap_key(void **val)
-{
-    const struct cx_hmap_entry *e =
-        (const struct cx_hmap_entry *)((char *)val - offsetof(struct cx_hmap_entry, val));
-    return e->key;
 }
 
 static size_t codepoints(const char *s, size_t len)
@@ -289,44 +384,36 @@ static int intern_stem(struct ctx *c, int lid, const char *w, size_t len, uint32
     if (!s) return -1;
     *id = NONE;
     if (!sl) return 0;
-    int created;
-    void **v = cx_hmap_put(&c->stem_map, s, sl, &created);
-    if (!v) return -1;
-    if (!created) {
-        *id = (uint32_t)(uintptr_t)*v - 1;
-        return 0;
-    }
     if (grow((void **)&c->stem, &c->stemcap, c->nstem + 1, sizeof *c->stem)) return -1;
-    struct stem *st = &c->stem[c->nstem];
-    st->s = hmap_key(v);
+    const struct strtab_ent *e = strtab_put(&c->stem_tab, &c->arena, s, sl, (uint32_t)c->nstem);
+    if (!e) return -1;
+    *id = e->id;
+    if (e->id < c->nstem) return 0;
+    struct stem *st = &c->stem[c->nstem++];
+    st->s = e->s;
     st->len = (uint32_t)sl;
     st->df = st->last = 0;
     st->tiny = codepoints(s, sl) < 2;
-    *id = (uint32_t)c->nstem++;
-    *v = (void *)(uintptr_t)(*id + 1);
     return 0;
 }
 
+/* Interns word w of language lid (the language is part of the key: stop
+ * words and stems depend on it). */
 static int surface_id(struct ctx *c, int lid, const char *w, size_t len, uint32_t *id)
 {
     char key[1 + CX_TOKEN_MAX_BYTES];
     key[0] = (char)lid;
     memcpy(key + 1, w, len);
-    int created;
-    void **v = cx_hmap_put(&c->surf_map, key, len + 1, &created);
-    if (!v) return -1;
-    if (!created) {
-        *id = (uint32_t)(uintptr_t)*v - 1;
-        return 0;
-    }
     if (grow((void **)&c->surf, &c->surfcap, c->nsurf + 1, sizeof *c->surf)) return -1;
-    struct surf *sf = &c->surf[c->nsurf];
-    sf->s = hmap_key(v) + 1;
+    const struct strtab_ent *e =
+        strtab_put(&c->surf_tab, &c->arena, key, len + 1, (uint32_t)c->nsurf);
+    if (!e) return -1;
+    *id = e->id;
+    if (e->id < c->nsurf) return 0;
+    struct surf *sf = &c->surf[c->nsurf++];
+    sf->s = e->s + 1;
     sf->len = (uint32_t)len;
     sf->stem = NONE;
-    /* set the value first: a failure below leaves a valid entry behind */
-    *id = (uint32_t)c->nsurf++;
-    *v = (void *)(uintptr_t)(*id + 1);
     if (!cx_stopword(c->langs[lid], w, len)) {
         uint32_t st;
         if (intern_stem(c, lid, w, len, &st)) return -1;
@@ -415,8 +502,9 @@ out:
  * them, and no stem repeated. Returns their number. */
 static size_t doc_grams(const struct ctx *c, size_t d)
 {
-    const uint32_t *t = c->tok + c->doc_off[d];
     size_t nt = c->doc_off[d + 1] - c->doc_off[d], ng = 0;
+    if (!nt) return 0; /* c->tok may still be NULL */
+    const uint32_t *t = c->tok + c->doc_off[d];
     uint32_t win[3], pos[3];
     int w = 0, gap = 0;
     for (size_t i = 0; i < nt && ng + 3 <= GRAMS_MAX; i++) {
@@ -494,7 +582,6 @@ static int find_candidates(struct ctx *c)
             if (gtab_count(&t2, x->k, (uint32_t)(d + 1))) goto nomem;
         }
     }
-    PH("bigrams"); fprintf(stderr, "t2 %zu/%zu floor %u\n", t2.len, t2.cap, t2.floor);
     for (size_t i = 0; i < t2.cap; i++)
         if (t2.e[i].count >= mc && gtab_set(&f2, t2.e[i].k, t2.e[i].count)) goto nomem;
     gtab_free(&t2);
@@ -508,7 +595,6 @@ static int find_candidates(struct ctx *c)
             if (gtab_count(&t3, x->k, (uint32_t)(d + 1))) goto nomem;
         }
     }
-    PH("trigrams"); fprintf(stderr, "t3 %zu/%zu f2 %zu\n", t3.len, t3.cap, f2.len);
     for (size_t s = 0; s < c->nstem; s++) {
         if (c->stem[s].df < mc || c->stem[s].tiny) continue;
         uint32_t k[3] = {(uint32_t)s, NONE, NONE};
@@ -518,7 +604,7 @@ static int find_candidates(struct ctx *c)
         if (f2.e[i].count && add_cand(c, &cap, f2.e[i].k, 2, f2.e[i].count)) goto nomem;
     for (size_t i = 0; i < t3.cap; i++)
         if (t3.e[i].count >= mc && add_cand(c, &cap, t3.e[i].k, 3, t3.e[i].count)) goto nomem;
-    qsort(c->cand, c->ncand, sizeof *c->cand, cmp_cand);
+    if (c->ncand) qsort(c->cand, c->ncand, sizeof *c->cand, cmp_cand);
     size_t limit = c->max_topics * 50;
     if (limit < CAND_MIN) limit = CAND_MIN;
     if (limit > CAND_MAX) limit = CAND_MAX;
@@ -626,7 +712,7 @@ static int find_hits(struct ctx *c)
             free(langc);
             return oom(c);
         }
-        memcpy(c->hits + c->nhits, local, m * sizeof *local);
+        if (m) memcpy(c->hits + c->nhits, local, m * sizeof *local);
         c->nhits += m;
     }
     c->hit_off[c->n] = (uint32_t)c->nhits;
@@ -903,8 +989,11 @@ static int fill_topic(struct ctx *c, struct cx_topic *t, const struct grp *g, co
 
     /* languages, most comments first */
     size_t nl = c->nlangs, order[MAX_LANGS + 1], no = 0, bytes = 1;
+    uint64_t total = 0;
+    for (size_t l = 0; l < nl; l++) total += g->langc[l];
+    /* languages with at least 1 % of the comments */
     for (size_t l = 0; l < nl; l++)
-        if (g->langc[l]) order[no++] = l;
+        if (g->langc[l] && g->langc[l] * 100 >= total) order[no++] = l;
     for (size_t i = 1; i < no; i++)
         for (size_t j = i; j > 0 && g->langc[order[j]] > g->langc[order[j - 1]]; j--) {
             size_t tmp = order[j];
@@ -1100,8 +1189,9 @@ static void ctx_free(struct ctx *c)
 {
     for (size_t i = 0; i <= MAX_LANGS; i++) cx_stemmer_free(c->stemmer[i]);
     free(c->doc_lang);
-    cx_hmap_free(&c->surf_map);
-    cx_hmap_free(&c->stem_map);
+    free(c->surf_tab.e);
+    free(c->stem_tab.e);
+    arena_free(&c->arena);
     free(c->surf);
     free(c->stem);
     free(c->tok);
@@ -1139,8 +1229,6 @@ int cx_topics_run(const struct cx_doc *docs, size_t n, const struct cx_topics_op
     c->split = o ? o->split : 0;
     strcpy(c->langs[0], "und");
     c->nlangs = 1;
-    cx_hmap_init(&c->surf_map);
-    cx_hmap_init(&c->stem_map);
     int rc = CX_OK;
     c->doc_lang = malloc(n + 1);
     c->doc_off = malloc((n + 1) * sizeof *c->doc_off);
@@ -1150,19 +1238,9 @@ int cx_topics_run(const struct cx_doc *docs, size_t n, const struct cx_topics_op
         rc = oom(c);
         goto out;
     }
-    T0=nowt();
-    if ((rc = read_docs(c))) goto out;
-    PH("read");
-    if ((rc = find_candidates(c))) goto out;
-    PH("cand");
-    fprintf(stderr, "surf %zu stem %zu tok %zu cand %zu\n", c->nsurf, c->nstem, c->ntok, c->ncand);
+    if ((rc = read_docs(c)) || (rc = find_candidates(c))) goto out;
     if (c->ncand == 0) goto out;
-    if ((rc = find_hits(c))) goto out;
-    PH("hits");
-    if ((rc = group(c))) goto out;
-    PH("group");
-    if ((rc = build_topics(c, out, nout))) goto out;
-    PH("build");
+    if ((rc = find_hits(c)) || (rc = group(c)) || (rc = build_topics(c, out, nout))) goto out;
 out:
     ctx_free(c);
     free(c);

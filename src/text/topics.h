@@ -55,7 +55,7 @@ struct cx_topic {
     char *label; /* the most frequent phrasing as written (normalised case), unstemmed */
     char *key;   /* stems of the labelled phrase, space-separated */
     char *lang;  /* dominant language (canonical code, "und" if unknown) */
-    char *langs; /* all languages, most frequent first, comma-separated ("en,nb") */
+    char *langs; /* languages with >= 1 % of its comments, most first, comma-separated ("en,nb") */
     uint64_t count, prev_count; /* comments in the current / previous period */
     double share, prev_share;   /* of all comments in the period, 0..1 */
     double trend_z, trend_p;    /* two-proportion z test; 0 and 1 without a split */
@@ -73,7 +73,7 @@ struct cx_topic {
  * frees them with cx_topics_free. Safe to call from several threads at
  * once (each call has its own stemmers). Returns CX_OK, CX_EINVAL (bad
  * arguments), CX_ENOMEM, or CX_ELIMIT when the corpus exceeds the engine's
- * hard size limits (2^28 words); err receives the detail. */
+ * hard size limits (2^27 words, several million comments); err receives the detail. */
 int cx_topics_run(const struct cx_doc *docs, size_t n, const struct cx_topics_opts *o,
                   struct cx_topic **out, size_t *nout, struct cx_err *err);
 
