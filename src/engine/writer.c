@@ -87,9 +87,10 @@ static void *writer_main(void *arg)
             w->stats.jobs++;
             j->next = NULL;
             j->done = 1;
+            /* wake exactly this job's submitter (no thundering herd) */
+            pthread_cond_signal((pthread_cond_t *)j->wait);
             j = next;
         }
-        pthread_cond_broadcast(&w->done);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -126,13 +127,18 @@ int cx_writer_submit(struct cx_writer *w, struct cx_write_job *job)
     job->done = 0;
     job->next = NULL;
     job->rc = CX_OK;
+    pthread_cond_t cv;
+    pthread_cond_init(&cv, NULL);
+    job->wait = &cv;
     pthread_mutex_lock(&w->mu);
     if (w->stopping) {
         pthread_mutex_unlock(&w->mu);
+        pthread_cond_destroy(&cv);
         return job->rc = cx_fail(&job->err, CX_EIO, "the server is shutting down");
     }
     if (job->kind == CX_JOB_PUT && w->queued_rows + job->n > w->max_rows && w->queued_rows) {
         pthread_mutex_unlock(&w->mu);
+        pthread_cond_destroy(&cv);
         return job->rc = cx_fail(&job->err, CX_ELIMIT, "the write queue is full");
     }
     if (w->tail)
@@ -142,8 +148,9 @@ int cx_writer_submit(struct cx_writer *w, struct cx_write_job *job)
     w->tail = job;
     w->queued_rows += job->kind == CX_JOB_PUT ? job->n : 0;
     pthread_cond_signal(&w->work);
-    while (!job->done) pthread_cond_wait(&w->done, &w->mu);
+    while (!job->done) pthread_cond_wait(&cv, &w->mu);
     pthread_mutex_unlock(&w->mu);
+    pthread_cond_destroy(&cv);
     return job->rc;
 }
 

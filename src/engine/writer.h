@@ -42,6 +42,7 @@ struct cx_write_job {
     int rc;
     struct cx_err err;
     int done;
+    void *wait; /* the submitter's condition variable (writer.c) */
     struct cx_write_job *next;
 };
 

@@ -37,6 +37,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     "SELECT cells FROM rollup WHERE cuboid=?1 AND day=?2",
     "INSERT OR REPLACE INTO rollup(cuboid,day,cells) VALUES(?1,?2,?3)",
     "DELETE FROM rollup WHERE cuboid=?1 AND day=?2",
+    "SELECT id,name,scope,prefix,created,revoked,hash FROM api_keys WHERE prefix=?1",
 };
 
 /* Schema migrations: migrations[i] brings version i to i + 1. */
@@ -964,12 +965,9 @@ static int sq_key_check(struct cx_store *b, const char *secret, struct cx_api_ke
     char prefix[13];
     memcpy(prefix, secret + 4, 12);
     prefix[12] = 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id,name,scope,prefix,created,revoked,hash FROM api_keys WHERE "
-                           "prefix=?1",
-                           -1, &st, NULL))
-        return sq_db_fail(s, err, "check key");
+    /* checked on every API request: a statement prepared once */
+    sqlite3_stmt *st = s->st[ST_KEY_CHECK];
+    if (!st) return cx_fail(err, CX_ESTORE, "check key: store not fully opened");
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
     unsigned char hash[32];
     crypto_generichash(hash, sizeof hash, (const unsigned char *)secret, strlen(secret), NULL, 0);
@@ -979,7 +977,7 @@ static int sq_key_check(struct cx_store *b, const char *secret, struct cx_api_ke
         read_key(st, out);
         ret = out->revoked ? cx_fail(err, CX_ENOTFOUND, "revoked API key") : CX_OK;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return ret;
 }
 

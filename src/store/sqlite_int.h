@@ -17,6 +17,7 @@ enum {
     ST_ROLLUP_GET,
     ST_ROLLUP_PUT,
     ST_ROLLUP_DEL,
+    ST_KEY_CHECK,
     ST_COUNT
 };
 
