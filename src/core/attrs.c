@@ -12,7 +12,7 @@ static int cmp_attr(const void *x, const void *y)
     return (a->klen > b->klen) - (a->klen < b->klen);
 }
 
-static size_t put_varint(unsigned char *p, size_t v)
+size_t cx_varint_put(unsigned char *p, uint64_t v)
 {
     size_t i = 0;
     while (v >= 0x80) {
@@ -23,13 +23,13 @@ static size_t put_varint(unsigned char *p, size_t v)
     return i;
 }
 
-static int get_varint(const unsigned char *p, size_t len, size_t *pos, size_t *v)
+int cx_varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
 {
-    size_t r = 0;
-    for (int shift = 0; shift < 63; shift += 7) {
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
         if (*pos >= len) return -1;
         unsigned char b = p[(*pos)++];
-        r |= (size_t)(b & 0x7f) << shift;
+        r |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
             *v = r;
             return 0;
@@ -53,10 +53,10 @@ int cx_attrs_encode(struct cx_attr *a, size_t n, unsigned char **out, size_t *ou
     if (!b) return -2;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        o += put_varint(b + o, a[i].klen);
+        o += cx_varint_put(b + o, a[i].klen);
         memcpy(b + o, a[i].key, a[i].klen);
         o += a[i].klen;
-        o += put_varint(b + o, a[i].vlen);
+        o += cx_varint_put(b + o, a[i].vlen);
         memcpy(b + o, a[i].val, a[i].vlen);
         o += a[i].vlen;
     }
@@ -68,12 +68,12 @@ int cx_attrs_encode(struct cx_attr *a, size_t n, unsigned char **out, size_t *ou
 int cx_attrs_next(const unsigned char *blob, size_t len, size_t *pos, struct cx_attr *a)
 {
     if (*pos >= len) return 0;
-    size_t kl, vl;
-    if (get_varint(blob, len, pos, &kl) || kl > len - *pos) return -1;
+    uint64_t kl, vl;
+    if (cx_varint_get(blob, len, pos, &kl) || kl > len - *pos) return -1;
     a->key = (const char *)blob + *pos;
     a->klen = kl;
     *pos += kl;
-    if (get_varint(blob, len, pos, &vl) || vl > len - *pos) return -1;
+    if (cx_varint_get(blob, len, pos, &vl) || vl > len - *pos) return -1;
     a->val = (const char *)blob + *pos;
     a->vlen = vl;
     *pos += vl;

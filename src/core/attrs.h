@@ -14,6 +14,13 @@ struct cx_attr {
     size_t vlen;
 };
 
+/* LEB128-style unsigned varints (7 bits a byte, low first), also used by
+ * the store's rollup blobs. put writes at most 10 bytes and returns how
+ * many; get reads at *pos (advanced), returning 0 or -1 when truncated or
+ * too long. */
+size_t cx_varint_put(unsigned char *p, uint64_t v);
+int cx_varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v);
+
 /* Encodes n pairs (in any order; they are sorted in place) into a newly
  * malloc'ed blob. Duplicate names are an error (returns -1, *dup = index
  * of one duplicate). On success returns 0 and sets out and outlen (the

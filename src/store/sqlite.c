@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/attrs.h"
 #include "core/hmap.h"
 #include "store/sqlite_int.h"
 #include "store/store.h"
@@ -154,32 +155,6 @@ static void drop_deltas(struct sq_store *s)
 /* Cell blobs: cells sorted by key, each
  *   u8 scale, channel NUL, touchpoint NUL, lang NUL, 11 varint counts.
  * A cell key is the bytes up to and including the third NUL. */
-static size_t put_uvarint(unsigned char *p, uint64_t v)
-{
-    size_t i = 0;
-    while (v >= 0x80) {
-        p[i++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    p[i++] = (unsigned char)v;
-    return i;
-}
-
-static int get_uvarint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (*pos >= len) return -1;
-        unsigned char b = p[(*pos)++];
-        r |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* Decodes the next cell at *pos: key (pointer into blob) and counts.
  * Returns 1, 0 at the end, -1 if malformed. */
 static int next_cell(const unsigned char *b, size_t len, size_t *pos, const unsigned char **key,
@@ -196,7 +171,7 @@ static int next_cell(const unsigned char *b, size_t len, size_t *pos, const unsi
     *klen = p - start;
     *pos = p;
     for (int i = 0; i < CX_MAXBINS; i++)
-        if (get_uvarint(b, len, pos, &c[i])) return -1;
+        if (cx_varint_get(b, len, pos, &c[i])) return -1;
     return 1;
 }
 
@@ -317,7 +292,7 @@ static int merge_day(struct sq_store *s, int cuboid, int64_t day, struct cx_hmap
         if (!nz) continue; /* empty cells leave no trace */
         memcpy(blob + o, vals[i].key, vals[i].klen);
         o += vals[i].klen;
-        for (int b = 0; b < CX_MAXBINS; b++) o += put_uvarint(blob + o, (uint64_t)vals[i].c[b]);
+        for (int b = 0; b < CX_MAXBINS; b++) o += cx_varint_put(blob + o, (uint64_t)vals[i].c[b]);
     }
     sqlite3_stmt *st = o ? s->st[ST_ROLLUP_PUT] : s->st[ST_ROLLUP_DEL];
     sqlite3_bind_int(st, 1, cuboid);
