@@ -27,6 +27,7 @@ static const char *const metric_names[CX_M_COUNT] = {
     "resolution_hours_p90",
     "transfers",
     "response_rate",
+    "open_rate",
 };
 
 const char *cx_metric_name(enum cx_metric m)
@@ -162,6 +163,7 @@ struct group {
     struct cx_moments transfers;
     uint64_t active, churned;
     uint64_t invited, answered; /* response_rate: delivered, and of those answered */
+    uint64_t opened;            /* open_rate: delivered and opened (or answered) */
 };
 
 /* What an event-like row looks like to grouping and filtering. */
@@ -995,6 +997,7 @@ static int inv_cb(void *ctx, const struct cx_invitation *v)
     if (v->delivered) {
         g->invited++;
         if (v->answered) g->answered++;
+        if (v->opened || v->answered) g->opened++;
     }
     return CX_OK;
 }
@@ -1073,6 +1076,9 @@ static void estimate(const struct group *g, enum cx_metric m, struct cx_estimate
     case CX_M_RESPONSE_RATE:
         cx_metric_prop(g->answered, g->invited, e);
         break;
+    case CX_M_OPEN_RATE:
+        cx_metric_prop(g->opened, g->invited, e);
+        break;
     default:
         break;
     }
@@ -1140,6 +1146,7 @@ static int setup(struct agg *a, const struct cx_query *q, struct cx_tz *tz)
             a->need_tickets = 1;
             break;
         case CX_M_RESPONSE_RATE:
+        case CX_M_OPEN_RATE:
             a->need_inv = 1;
             break;
         default:

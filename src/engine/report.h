@@ -30,6 +30,7 @@ enum cx_metric {
     CX_M_RESOLUTION_HOURS_P90,
     CX_M_TRANSFERS,
     CX_M_RESPONSE_RATE,
+    CX_M_OPEN_RATE,
     CX_M_COUNT
 };
 

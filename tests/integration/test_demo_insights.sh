@@ -82,4 +82,17 @@ l = json.load(open(sys.argv[1]))
 assert any(x["reason"] == "cancelled" for x in l), len(l)
 assert all(x["before"] is not None for x in l)
 PY
+# invitations: every answered link was opened, so open_rate >= response_rate
+"$BIN" report --data "$D" --metric response_rate,open_rate --by survey --format csv > "$TMP/rr.csv"
+python3 - "$TMP/rr.csv" <<'PY' || fail "response and open rates"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+by = {}
+for r in rows:
+    by.setdefault(r["survey"], {})[r["metric"]] = r
+assert len(by) == 3, by.keys()
+for s, m in by.items():
+    rr, orr = float(m["response_rate"]["value"]), float(m["open_rate"]["value"])
+    assert 20 < rr < 50 and orr >= rr and m["open_rate"]["n"] == m["response_rate"]["n"], (s, m)
+PY
 echo ok
