@@ -114,6 +114,9 @@ fi
 [ -x "$CXPULSE" ] || die "no cxpulse binary at $CXPULSE"
 
 mkdir -p "$OUT" "$SCRATCH"
+# one run at a time: two would share SCRATCH and spoil each other's numbers
+exec 9>"$SCRATCH/.lock"
+flock -n 9 || die "another bench/server/run.sh is running (lock $SCRATCH/.lock)"
 rm -rf "$RAW" "$WORK" "$OUT/raw"
 mkdir -p "$RAW" "$WORK"
 
