@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package cxpulse needs to build, test and run.
-# Idempotent: only missing packages are installed. Needs root (or sudo).
+# Installs the Debian 12 packages cxpulse needs to build and run; --test adds
+# what the test suite needs (Chromium and fonts for the browser test, Node.js
+# if missing), --bench what the benchmarks need. Idempotent: only missing
+# packages are installed. Needs root (or sudo).
 set -euo pipefail
 
 PKGS=(
@@ -8,13 +10,15 @@ PKGS=(
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev
   libcurl4-openssl-dev libutf8proc-dev libstemmer-dev libcmocka-dev libpq-dev
   tzdata sqlite3 python3 ca-certificates
+)
+if [[ "${1:-}" == "--test" ]]; then
   # browser test (tests/integration/test_browser.sh): Debian's Chromium, fonts
   # for Latin/Turkish/Romanian, Persian (Noto Sans Arabic) and emoji
-  chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
-)
-# the browser test drives Chromium from Node.js (20+) with npm packages
-if ! command -v node >/dev/null 2>&1; then
-  PKGS+=(nodejs npm)
+  PKGS+=(chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
+  # it drives Chromium from Node.js (20+) with npm packages
+  if ! command -v node >/dev/null 2>&1; then
+    PKGS+=(nodejs npm)
+  fi
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   PKGS+=(hyperfine time wrk nginx-light)

@@ -3,7 +3,7 @@
 # the ASan+UBSan build, each fuzz target briefly, and the format check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 JOBS=$(nproc)
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 
