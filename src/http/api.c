@@ -954,6 +954,11 @@ static int match(const char *path, const char **rest)
         *rest = path + sizeof cust - 1;
         return R_CUSTOMER;
     }
+    /* ids holding '/' cannot travel in the path: /api/v1/customers?id=... */
+    if (!strcmp(path, "/api/v1/customers")) {
+        *rest = NULL;
+        return R_CUSTOMER;
+    }
     return R_NONE;
 }
 
@@ -1041,6 +1046,10 @@ void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_
         return;
     case R_CUSTOMER:
         if (!authorize(api, req, !strcmp(m, "DELETE") ? SCOPE_ADMIN : SCOPE_READ, resp)) return;
+        if (!rest && !(rest = param(req, "id"))) {
+            send_error(resp, 400, "name the customer: /api/v1/customers/ID or ?id=ID");
+            return;
+        }
         handle_customer(api, req, rest, resp);
         return;
     case R_METRICS: {

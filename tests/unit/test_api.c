@@ -88,6 +88,26 @@ static int call(struct fixture *f, const char *method, const char *path, const c
     return st;
 }
 
+/* A request with one query parameter. */
+static int call_q(struct fixture *f, const char *method, const char *path, const char *k,
+                  const char *v, const char *auth)
+{
+    struct cx_http_req req;
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.path = path;
+    req.authorization = auth;
+    req.query[0].key = k;
+    req.query[0].val = v;
+    req.nquery = 1;
+    req.body = "";
+    struct cx_http_resp resp;
+    cx_api_handle(f->api, &req, &resp);
+    int st = resp.status;
+    cx_http_resp_clear(&resp);
+    return st;
+}
+
 static void path_of(const char *tmpl, char *out, size_t cap)
 {
     const char *b = strchr(tmpl, '{');
@@ -152,6 +172,15 @@ static void test_ingest_and_read(void **state)
                           "\"score\":9}"),
                      422);
     assert_int_equal(call(f, "GET", "/api/v1/customers/c1", f->read, NULL, NULL), 200);
+    /* the ?id= form, for ids that hold a '/' */
+    const char *slashed = "{\"id\":\"r9\",\"customer\":\"a/b\",\"time\":\"2026-01-01T00:00:00Z\","
+                          "\"metric\":\"nps\",\"score\":3}";
+    assert_int_equal(call(f, "POST", "/api/v1/responses", f->admin, "application/json", slashed),
+                     201);
+    assert_int_equal(call_q(f, "GET", "/api/v1/customers", "id", "a/b", f->read), 200);
+    assert_int_equal(call_q(f, "GET", "/api/v1/customers", "x", "y", f->read), 400);
+    assert_int_equal(call_q(f, "DELETE", "/api/v1/customers", "id", "a/b", f->admin), 200);
+    assert_int_equal(call_q(f, "GET", "/api/v1/customers", "id", "a/b", f->read), 404);
     assert_int_equal(call(f, "GET", "/api/v1/customers/nobody", f->read, NULL, NULL), 404);
     assert_int_equal(call(f, "DELETE", "/api/v1/customers/c1", f->read, NULL, NULL), 403);
     assert_int_equal(call(f, "DELETE", "/api/v1/customers/c1", f->admin, NULL, NULL), 200);
