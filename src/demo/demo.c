@@ -16,13 +16,15 @@
  *  - about 70 % of carts purchased, fewer in the app; cancellations follow
  *    low scores; some customers simply go quiet. */
 #include "demo/demo.h"
+#include "demo/demo_int.h"
+
+#include "core/time.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DAY 86400
-#define ZW "\xe2\x80\x8c" /* ZERO WIDTH NON-JOINER, inside Persian words */
 
 /* ---- PRNG: xoshiro256** seeded through splitmix64 ---------------------- */
 
@@ -231,29 +233,8 @@ static int64_t floor_div(int64_t a, int64_t b)
     return q;
 }
 
-/* Civil date of a day number (days since 1970-01-01), proleptic Gregorian. */
-static void civil(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468; /* days since 0000-03-01 */
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* 0 = Monday ... 6 = Sunday. */
-static int weekday(int64_t days)
-{
-    return (int)((days % 7 + 7 + 3) % 7);
-}
-
 /* ---- the world -------------------------------------------------------- */
 
-enum { L_EN, L_NB, L_TR, L_FA, L_RO, NLANG };
 static const char *const lang_tag[NLANG] = {"en", "nb", "tr", "fa", "ro"};
 static const double lang_w[NLANG] = {38, 14, 22, 11, 15};
 
@@ -298,358 +279,6 @@ static const double hours_evening[24] = {0.8, 0.4, 0.2, 0.1, 0.1, 0.2, 0.6, 1.5,
 static const double week_browse[7] = {0.95, 0.95, 0.95, 1.0, 1.0, 1.1, 1.05};
 static const double week_cart[7] = {0.9, 0.9, 0.95, 1.0, 1.1, 1.2, 1.0};
 static const double week_support[7] = {1.3, 1.05, 1.0, 1.0, 0.95, 0.7, 0.6};
-
-/* ---- comment and message texts ---------------------------------------- */
-
-enum topic {
-    TP_WAIT,
-    TP_TRANSFER,
-    TP_DELIVERY,
-    TP_CRASH,
-    TP_UPDATE,
-    TP_DOUBLE,
-    TP_REFUND,
-    TP_PRICE,
-    TP_SLOW,
-    TP_PLAN,
-    TP_EASY,
-    TP_FRIENDLY,
-    TP_FAST,
-    TP_GOODAPP,
-    TP_OK,
-    TP_FOLLOWUP,
-    NTOPIC
-};
-
-/* Several phrasings per topic and language; "{n}" takes a number. */
-static const char *const phrases[NTOPIC][NLANG][4] = {
-    [TP_WAIT] =
-        {
-            [L_EN] = {"I waited {n} minutes on the phone before anyone answered.",
-                      "Way too long on hold, {n} minutes just to talk to someone.",
-                      "The phone queue is terrible, I was on hold forever.",
-                      "Long wait on the phone again. Please hire more staff."},
-            [L_NB] = {"Jeg ventet i {n} minutter i telefonkøen før noen svarte.",
-                      "Altfor lang ventetid på telefon, {n} minutter bare for å snakke med noen.",
-                      "Telefonkøen er helt håpløs, jeg ventet en evighet.",
-                      "Lang ventetid på telefonen igjen. Ansett flere folk."},
-            [L_TR] = {"Biri cevap verene kadar telefonda {n} dakika bekledim.",
-                      "Hatta çok uzun süre beklettiniz, sadece biriyle konuşmak için {n} dakika.",
-                      "Telefon kuyruğu berbat, bir ömür bekledim.",
-                      "Yine telefonda çok uzun bekledim. Lütfen daha fazla personel alın."},
-            [L_FA] = {"{n} دقیقه پشت خط منتظر ماندم تا کسی جواب بدهد.",
-                      "انتظار پشت تلفن خیلی طولانی بود، {n} دقیقه فقط برای صحبت با یک نفر.",
-                      "صف تلفن افتضاح است، یک عمر منتظر ماندم.",
-                      "باز هم انتظار طولانی پشت تلفن. لطفاً نیروی بیشتری استخدام کنید."},
-            [L_RO] = {"Am așteptat {n} minute la telefon până mi-a răspuns cineva.",
-                      "Prea mult timp de așteptare, {n} minute doar ca să vorbesc cu cineva.",
-                      "Coada la telefon e groaznică, am așteptat o veșnicie.",
-                      "Iar am așteptat mult la telefon. Angajați mai mulți oameni."},
-        },
-    [TP_TRANSFER] =
-        {
-            [L_EN] = {"I was transferred between agents {n} times and had to explain everything "
-                      "again.",
-                      "Got passed from one agent to another, nobody could help.",
-                      "Too many transfers, every new agent asked the same questions.",
-                      "They kept transferring me to another department."},
-            [L_NB] = {"Jeg ble satt over til en ny saksbehandler {n} ganger og måtte forklare "
-                      "alt på nytt.",
-                      "Ble sendt fra den ene kundebehandleren til den andre, ingen kunne hjelpe.",
-                      "Altfor mange overføringer, hver ny person stilte de samme spørsmålene.",
-                      "De fortsatte å sette meg over til en annen avdeling."},
-            [L_TR] = {"{n} kez başka bir temsilciye aktarıldım ve her şeyi baştan anlatmak "
-                      "zorunda kaldım.",
-                      "Bir temsilciden diğerine aktarıldım, kimse yardımcı olamadı.",
-                      "Çok fazla aktarma var, her yeni temsilci aynı soruları sordu.",
-                      "Sürekli beni başka bir departmana aktardılar."},
-            [L_FA] = {"{n} بار به کارشناس دیگری منتقل شدم و مجبور شدم همه چیز را از اول توضیح "
-                      "بدهم.",
-                      "از یک کارشناس به کارشناس دیگر پاس داده شدم و هیچ" ZW "کس نتوانست کمک کند.",
-                      "انتقال" ZW "های زیادی داشت، هر کارشناس جدید همان سؤال" ZW "ها را پرسید.",
-                      "مدام مرا به بخش دیگری وصل می" ZW "کردند."},
-            [L_RO] = {"Am fost transferat de {n} ori la alt operator și a trebuit să explic "
-                      "totul de la capăt.",
-                      "Am fost pasat de la un operator la altul, nimeni nu m-a putut ajuta.",
-                      "Prea multe transferuri, fiecare operator nou m-a întrebat aceleași lucruri.",
-                      "M-au tot transferat la alt departament."},
-        },
-    [TP_DELIVERY] =
-        {
-            [L_EN] = {"My order arrived {n} days late.",
-                      "Delivery was late and nobody told me why.",
-                      "The package still hasn't arrived, delivery is way too slow.",
-                      "Late delivery again, I needed it last week."},
-            [L_NB] = {"Bestillingen kom {n} dager for sent.",
-                      "Leveringen var forsinket og ingen forklarte hvorfor.",
-                      "Pakken har fortsatt ikke kommet, leveringen er altfor treg.",
-                      "Sen levering igjen, jeg trengte den forrige uke."},
-            [L_TR] = {"Siparişim {n} gün geç geldi.",
-                      "Teslimat gecikti ve kimse nedenini söylemedi.",
-                      "Paket hâlâ gelmedi, teslimat çok yavaş.",
-                      "Yine geç teslimat, ürüne geçen hafta ihtiyacım vardı."},
-            [L_FA] = {"سفارشم {n} روز دیر رسید.", "ارسال با تأخیر انجام شد و کسی دلیلش را نگفت.",
-                      "بسته هنوز نرسیده، ارسال خیلی کند است.",
-                      "باز هم تحویل دیرهنگام، هفته" ZW "ی پیش به آن نیاز داشتم."},
-            [L_RO] = {"Comanda mea a ajuns cu {n} zile întârziere.",
-                      "Livrarea a întârziat și nimeni nu mi-a spus de ce.",
-                      "Coletul tot n-a ajuns, livrarea e mult prea lentă.",
-                      "Iar livrare întârziată, aveam nevoie de ea săptămâna trecută."},
-        },
-    [TP_CRASH] =
-        {
-            [L_EN] = {"The app crashes every time I try to log in.",
-                      "Can't log in, the app just closes.",
-                      "App keeps crashing on the login screen.",
-                      "The app crashes when I open it, very frustrating."},
-            [L_NB] = {"Appen krasjer hver gang jeg prøver å logge inn.",
-                      "Får ikke logget inn, appen bare lukker seg.",
-                      "Appen krasjer hele tiden på innloggingssiden.",
-                      "Appen krasjer når jeg åpner den, veldig frustrerende."},
-            [L_TR] = {"Uygulama giriş yapmaya çalıştığım her seferde çöküyor.",
-                      "Giriş yapamıyorum, uygulama kendiliğinden kapanıyor.",
-                      "Uygulama giriş ekranında sürekli çöküyor.",
-                      "Uygulamayı açınca çöküyor, çok sinir bozucu."},
-            [L_FA] = {"اپلیکیشن هر بار که می" ZW "خواهم وارد شوم کرش می" ZW "کند.",
-                      "نمی" ZW "توانم وارد شوم، برنامه خودبه" ZW "خود بسته می" ZW "شود.",
-                      "اپ در صفحه" ZW "ی ورود مدام کرش میکند.",
-                      "برنامه موقع باز شدن از کار می" ZW "افتد، خیلی اعصاب" ZW "خردکن است."},
-            [L_RO] = {"Aplicația se blochează de fiecare dată când încerc să mă autentific.",
-                      "Nu mă pot loga, aplicația pur și simplu se închide.",
-                      "Aplicația tot crapă la ecranul de autentificare.",
-                      "Aplicația se închide când o deschid, foarte enervant."},
-        },
-    [TP_UPDATE] =
-        {
-            [L_EN] = {"Since the last update the app crashes all the time.",
-                      "After the update the app crashes on startup.",
-                      "The new update broke the app, it keeps crashing.",
-                      "App crashes after the update, please fix it."},
-            [L_NB] = {"Etter siste oppdatering krasjer appen hele tiden.",
-                      "Etter oppdateringen krasjer appen ved oppstart.",
-                      "Den nye oppdateringen ødela appen, den krasjer stadig.",
-                      "Appen krasjer etter oppdateringen, vær så snill å fikse det."},
-            [L_TR] = {"Son güncellemeden beri uygulama sürekli çöküyor.",
-                      "Güncellemeden sonra uygulama açılışta çöküyor.",
-                      "Yeni güncelleme uygulamayı bozdu, sürekli çöküyor.",
-                      "Güncellemeden sonra uygulama çöküyor, lütfen düzeltin."},
-            [L_FA] = {"از آخرین به" ZW "روزرسانی، برنامه مدام کرش می" ZW "کند.",
-                      "بعد از آپدیت، اپ موقع اجرا بسته می" ZW "شود.",
-                      "آپدیت جدید برنامه را خراب کرد، مدام کرش می" ZW "کند.",
-                      "بعد از به" ZW "روزرسانی برنامه از کار می" ZW "افتد، لطفاً درستش کنید."},
-            [L_RO] = {"De la ultima actualizare aplicația se blochează tot timpul.",
-                      "După actualizare aplicația se închide la pornire.",
-                      "Noua actualizare a stricat aplicația, se blochează mereu.",
-                      "Aplicația crapă după update, vă rog să o reparați."},
-        },
-    [TP_DOUBLE] =
-        {
-            [L_EN] = {"I was charged twice for the same month.",
-                      "Double charge on my card, I want my money back.",
-                      "You billed me twice this month.",
-                      "There are two identical payments on my bank statement."},
-            [L_NB] = {"Jeg ble belastet to ganger for samme måned.",
-                      "Dobbelt trekk på kortet mitt, jeg vil ha pengene tilbake.",
-                      "Dere har fakturert meg to ganger denne måneden.",
-                      "Det står to like betalinger på kontoutskriften min."},
-            [L_TR] = {"Aynı ay için iki kez ücret alındı.",
-                      "Kartımdan iki kez çekim yapıldı, paramı geri istiyorum.",
-                      "Bu ay bana iki kez fatura kestiniz.", "Hesap ekstremde iki aynı ödeme var."},
-            [L_FA] = {"برای یک ماه دو بار از من پول کم شد.",
-                      "دو بار از کارتم برداشت شده، پولم را پس می" ZW "خواهم.",
-                      "این ماه دو بار برای من صورتحساب صادر کردید.",
-                      "در صورتحساب بانکی" ZW "ام دو پرداخت یکسان هست."},
-            [L_RO] = {"Am fost taxat de două ori pentru aceeași lună.",
-                      "Plată dublă pe card, vreau banii înapoi.",
-                      "M-ați facturat de două ori luna aceasta.",
-                      "Am două plăți identice în extrasul de cont."},
-        },
-    [TP_REFUND] =
-        {
-            [L_EN] = {"I've been waiting {n} days for my refund.",
-                      "The refund is taking far too long.", "Still no refund after two weeks.",
-                      "Refund process is very slow."},
-            [L_NB] = {"Jeg har ventet {n} dager på refusjonen.", "Refusjonen tar altfor lang tid.",
-                      "Fortsatt ingen tilbakebetaling etter to uker.",
-                      "Tilbakebetalingen går veldig tregt."},
-            [L_TR] = {"İademi {n} gündür bekliyorum.", "İade işlemi çok uzun sürüyor.",
-                      "İki hafta oldu, hâlâ iade yok.", "Para iadesi süreci çok yavaş."},
-            [L_FA] = {"{n} روز است که منتظر بازپرداخت پولم هستم.",
-                      "بازگشت وجه خیلی طول می" ZW "کشد.", "بعد از دو هفته هنوز پولم برنگشته.",
-                      "روند بازپرداخت خیلی کند است."},
-            [L_RO] = {"Aștept rambursarea de {n} zile.", "Rambursarea durează mult prea mult.",
-                      "Tot nicio rambursare după două săptămâni.",
-                      "Procesul de returnare a banilor e foarte lent."},
-        },
-    [TP_PRICE] =
-        {
-            [L_EN] = {"The price is too high for what you get.",
-                      "Too expensive, I'm thinking of switching.",
-                      "The price went up again, not worth it anymore.",
-                      "Good service but the price is too high."},
-            [L_NB] = {"Prisen er for høy for det man får.", "Altfor dyrt, jeg vurderer å bytte.",
-                      "Prisen har gått opp igjen, det er ikke verdt det lenger.",
-                      "God tjeneste, men prisen er for høy."},
-            [L_TR] = {"Fiyat, sunulan hizmete göre çok yüksek.",
-                      "Çok pahalı, başka bir firmaya geçmeyi düşünüyorum.",
-                      "Fiyat yine arttı, artık buna değmez.", "Hizmet iyi ama fiyat çok yüksek."},
-            [L_FA] = {"قیمت نسبت به خدماتی که می" ZW "دهید خیلی بالاست.",
-                      "خیلی گران است، به فکر عوض کردن هستم.",
-                      "قیمت دوباره بالا رفت، دیگر ارزشش را ندارد.",
-                      "خدمات خوب است اما قیمت خیلی بالاست."},
-            [L_RO] = {"Prețul e prea mare pentru ce primești.",
-                      "Prea scump, mă gândesc să schimb furnizorul.",
-                      "Prețul a crescut din nou, nu mai merită.",
-                      "Serviciu bun, dar prețul e prea mare."},
-        },
-    [TP_SLOW] =
-        {
-            [L_EN] = {"The website is very slow.", "Pages take forever to load.",
-                      "Your website is so slow it times out.",
-                      "The site was slow and checkout froze."},
-            [L_NB] = {"Nettsiden er veldig treg.", "Sidene bruker en evighet på å laste.",
-                      "Nettsiden er så treg at den henger seg opp.",
-                      "Siden var treg og betalingen frøs."},
-            [L_TR] = {"İnternet sitesi çok yavaş.", "Sayfaların yüklenmesi çok uzun sürüyor.",
-                      "Siteniz o kadar yavaş ki zaman aşımına uğruyor.",
-                      "Site yavaştı ve ödeme ekranı dondu."},
-            [L_FA] = {"وب" ZW "سایت خیلی کند است.", "بارگذاری صفحه" ZW "ها یک عمر طول می" ZW "کشد.",
-                      "سایت شما آن" ZW "قدر کند است که قطع می" ZW "شود.",
-                      "سایت کند بود و صفحه" ZW "ی پرداخت هنگ کرد."},
-            [L_RO] = {"Site-ul este foarte lent.", "Paginile se încarcă într-o veșnicie.",
-                      "Site-ul vostru e atât de lent încât expiră.",
-                      "Site-ul a mers greu și plata s-a blocat."},
-        },
-    [TP_PLAN] =
-        {
-            [L_EN] = {"How do I change my plan?", "I want to upgrade my subscription.",
-                      "Please help me update my payment details."},
-            [L_NB] = {"Hvordan bytter jeg abonnement?", "Jeg vil oppgradere abonnementet mitt.",
-                      "Hjelp meg å oppdatere betalingsopplysningene mine."},
-            [L_TR] = {"Paketimi nasıl değiştirebilirim?", "Aboneliğimi yükseltmek istiyorum.",
-                      "Ödeme bilgilerimi güncellememe yardım eder misiniz?"},
-            [L_FA] = {"چطور می" ZW "توانم طرحم را عوض کنم؟", "میخواهم اشتراکم را ارتقا بدهم.",
-                      "لطفاً در به" ZW "روزرسانی اطلاعات پرداختم کمکم کنید."},
-            [L_RO] = {"Cum îmi schimb abonamentul?", "Vreau să trec la un abonament superior.",
-                      "Vă rog să mă ajutați să actualizez datele de plată."},
-        },
-    [TP_EASY] =
-        {
-            [L_EN] = {"Checkout was quick and easy.", "Very easy to order, done in two minutes.",
-                      "Smooth and simple checkout.", "Easy to pay, no problems at all."},
-            [L_NB] = {"Det var raskt og enkelt å betale.",
-                      "Veldig enkelt å bestille, ferdig på to minutter.",
-                      "Smidig og enkel utsjekking.",
-                      "Enkel betaling, ingen problemer i det hele tatt."},
-            [L_TR] = {"Ödeme hızlı ve kolaydı.", "Sipariş vermek çok kolay, iki dakikada bitti.",
-                      "Sorunsuz ve basit bir ödeme süreci.", "Ödemesi kolay, hiç sorun yaşamadım."},
-            [L_FA] = {"پرداخت سریع و آسان بود.", "سفارش دادن خیلی راحت بود، در دو دقیقه تمام شد.",
-                      "فرایند خرید روان و ساده بود.", "پرداخت راحت، هیچ مشکلی نداشتم."},
-            [L_RO] = {"Plata a fost rapidă și simplă.",
-                      "Foarte ușor de comandat, gata în două minute.",
-                      "Finalizarea comenzii a fost simplă și fără probleme.",
-                      "Plată ușoară, nicio problemă."},
-        },
-    [TP_FRIENDLY] =
-        {
-            [L_EN] = {"The agent was very friendly and helpful.",
-                      "Friendly staff, they solved my problem.",
-                      "Very kind and patient agent, thank you!",
-                      "Great support, the person I spoke to was lovely."},
-            [L_NB] = {"Kundebehandleren var veldig hyggelig og hjelpsom.",
-                      "Vennlig personale, de løste problemet mitt.",
-                      "Svært vennlig og tålmodig kundebehandler, tusen takk!",
-                      "Flott kundeservice, personen jeg snakket med var kjempehyggelig."},
-            [L_TR] = {"Temsilci çok nazik ve yardımseverdi.",
-                      "Güler yüzlü personel, sorunumu çözdüler.",
-                      "Çok kibar ve sabırlı bir temsilci, teşekkürler!",
-                      "Harika destek, konuştuğum kişi çok ilgiliydi."},
-            [L_FA] = {"کارشناس خیلی مؤدب و کمک" ZW "کننده بود.",
-                      "کارکنان خوش" ZW "برخورد، مشکلم را حل کردند.",
-                      "کارشناس بسیار مهربان و صبور، ممنونم!",
-                      "پشتیبانی عالی، فردی که با او صحبت کردم خیلی خوش" ZW "اخلاق بود."},
-            [L_RO] = {"Operatorul a fost foarte amabil și de ajutor.",
-                      "Personal prietenos, mi-au rezolvat problema.",
-                      "Operator foarte amabil și răbdător, mulțumesc!",
-                      "Suport excelent, persoana cu care am vorbit a fost minunată."},
-        },
-    [TP_FAST] =
-        {
-            [L_EN] = {"My issue was fixed quickly.", "Fast help, solved on the first contact.",
-                      "Quick and efficient service.", "They solved it in minutes, thanks."},
-            [L_NB] = {"Problemet mitt ble løst raskt.", "Rask hjelp, løst på første henvendelse.",
-                      "Rask og effektiv service.", "De løste det på få minutter, takk."},
-            [L_TR] = {"Sorunum hızlıca çözüldü.", "Hızlı yardım, ilk aramada çözüldü.",
-                      "Hızlı ve verimli hizmet.", "Birkaç dakikada çözdüler, teşekkürler."},
-            [L_FA] = {"مشکلم خیلی سریع حل شد.", "کمک سریع، در همان تماس اول حل شد.",
-                      "خدمات سریع و کارآمد.", "در چند دقیقه حلش کردند، ممنون."},
-            [L_RO] = {"Problema mea a fost rezolvată repede.",
-                      "Ajutor rapid, rezolvat de la primul contact.", "Serviciu rapid și eficient.",
-                      "Au rezolvat-o în câteva minute, mulțumesc."},
-        },
-    [TP_GOODAPP] =
-        {
-            [L_EN] = {"I love the app, it's easy to use.", "Great app, works perfectly.",
-                      "Very happy with the service overall.",
-                      "Everything works well, I recommend it."},
-            [L_NB] = {"Jeg elsker appen, den er lett å bruke.", "Flott app, fungerer perfekt.",
-                      "Veldig fornøyd med tjenesten.", "Alt fungerer bra, jeg anbefaler dere."},
-            [L_TR] = {"Uygulamayı çok seviyorum, kullanımı kolay.",
-                      "Harika uygulama, kusursuz çalışıyor.",
-                      "Genel olarak hizmetten çok memnunum.",
-                      "Her şey iyi çalışıyor, tavsiye ederim."},
-            [L_FA] = {"عاشق این اپلیکیشن هستم، کار با آن آسان است.",
-                      "برنامه" ZW "ی عالی، بی" ZW "نقص کار می" ZW "کند.",
-                      "در کل از خدمات خیلی راضی هستم.",
-                      "همه چیز خوب کار می" ZW "کند، پیشنهادش می" ZW "کنم."},
-            [L_RO] = {"Îmi place mult aplicația, e ușor de folosit.",
-                      "Aplicație grozavă, funcționează perfect.",
-                      "Sunt foarte mulțumit de serviciu în general.",
-                      "Totul funcționează bine, vă recomand."},
-        },
-    [TP_OK] =
-        {
-            [L_EN] = {"It was okay.", "Nothing special, it works.", "Fine overall."},
-            [L_NB] = {"Helt greit.", "Ingenting spesielt, det fungerer.", "Greit nok."},
-            [L_TR] = {"Fena değildi.", "Özel bir şey yok, çalışıyor.", "Genel olarak iyi."},
-            [L_FA] = {"بد نبود.", "چیز خاصی نیست، کار می" ZW "کند.", "در کل خوب بود."},
-            [L_RO] = {"A fost în regulă.", "Nimic special, funcționează.", "Per total, bine."},
-        },
-    [TP_FOLLOWUP] =
-        {
-            [L_EN] = {"Any update on my case?", "I'm still waiting for an answer.",
-                      "Following up again, the problem is not solved.",
-                      "Please let me know the status of my request."},
-            [L_NB] = {"Er det noe nytt i saken min?", "Jeg venter fortsatt på svar.",
-                      "Purrer igjen, problemet er ikke løst.",
-                      "Gi meg beskjed om status på henvendelsen min."},
-            [L_TR] = {"Talebimle ilgili bir gelişme var mı?", "Hâlâ bir cevap bekliyorum.",
-                      "Tekrar yazıyorum, sorun çözülmedi.",
-                      "İsteğimin durumu hakkında bilgi verir misiniz?"},
-            [L_FA] = {"خبری از درخواست من نشد؟", "هنوز منتظر پاسخ هستم.",
-                      "دوباره پیگیری می" ZW "کنم، مشکل حل نشده.",
-                      "لطفاً وضعیت درخواستم را اطلاع دهید."},
-            [L_RO] = {"Există vreo noutate în legătură cu cazul meu?", "Încă aștept un răspuns.",
-                      "Revin din nou, problema nu este rezolvată.",
-                      "Vă rog să-mi spuneți stadiul solicitării mele."},
-        },
-};
-
-static const char *const search_terms[NLANG][5] = {
-    [L_EN] = {"refund", "delivery time", "cancel subscription", "change plan", "login problem"},
-    [L_NB] = {"refusjon", "leveringstid", "si opp abonnement", "bytte abonnement", "innlogging"},
-    [L_TR] = {"iade", "teslimat süresi", "abonelik iptali", "paket değiştirme", "giriş sorunu"},
-    [L_FA] = {"بازپرداخت", "زمان ارسال", "لغو اشتراک", "تغییر طرح", "مشکل ورود"},
-    [L_RO] = {"rambursare", "termen de livrare", "anulare abonament", "schimbare abonament",
-              "problemă autentificare"},
-};
-
-static const char *const kb_articles[] = {"kb-refund-policy",       "kb-delivery-times",
-                                          "kb-login-problems",      "kb-change-plan",
-                                          "kb-cancel-subscription", "kb-invoices"};
-static const char *const web_pages[] = {"/",       "/pricing", "/plans", "/account",
-                                        "/orders", "/help",    "/offers"};
-static const char *const app_screens[] = {"home", "plans", "account", "orders", "help", "offers"};
 
 /* ---- generator state -------------------------------------------------- */
 
@@ -867,7 +496,7 @@ static int default_n(struct gen *g, int tp)
  * mostly written with Persian digits. */
 static void say(struct gen *g, int tp, int n)
 {
-    const char *const *v = phrases[tp][g->c.lang];
+    const char *const *v = cx_demo_phrases[tp][g->c.lang];
     int k = 0;
     while (k < 4 && v[k]) k++;
     const char *s = v[below(&g->r, k)];
@@ -1005,7 +634,7 @@ static int plus_broken(const struct gen *g, int64_t t)
 static double queue_wait(struct gen *g, int64_t t, int chat)
 {
     int64_t day = floor_div(t + countries[g->c.country].off_min * 60, DAY);
-    int wd = weekday(day);
+    int wd = cx_weekday(day);
     double progress = (double)(t - g->t0) / (double)(g->t1 - g->t0);
     double median = chat ? 30 : 85;
     if (!chat && wd == 0) median *= 1.4 + 1.0 * progress; /* Mondays, and worse over time */
@@ -1465,7 +1094,8 @@ static void browse_session(struct gen *g, int64_t day)
     int64_t t = at_local(g, day, hours_evening);
     int pages = between(&g->r, 1, 3);
     for (int i = 0; i < pages; i++) {
-        const char *page = app ? app_screens[below(&g->r, 6)] : web_pages[below(&g->r, 7)];
+        const char *page =
+            app ? cx_demo_app_screens[below(&g->r, 6)] : cx_demo_web_pages[below(&g->r, 7)];
         int64_t dur = between(&g->r, 5, 180);
         emit_event(g, &(struct ev){.t = t,
                                    .type = "page.view",
@@ -1480,15 +1110,16 @@ static void browse_session(struct gen *g, int64_t day)
                                    .type = "search",
                                    .channel = chan,
                                    .k1 = "query",
-                                   .v1 = search_terms[g->c.lang][below(&g->r, 5)]});
+                                   .v1 = cx_demo_search_terms[g->c.lang][below(&g->r, 5)]});
         t += between(&g->r, 5, 60);
         if (chance(&g->r, 0.03))
             csat_survey(g, t + 20, chan, "search", 3.8 + 0.9 * gauss(&g->r), TP_SLOW, TP_OK,
                         TP_GOODAPP, 0);
     }
     if (chance(&g->r, 0.12)) {
-        const char *art =
-            plus_broken(g, t) && chance(&g->r, 0.5) ? "kb-app-crash" : kb_articles[below(&g->r, 6)];
+        const char *art = plus_broken(g, t) && chance(&g->r, 0.5)
+                              ? "kb-app-crash"
+                              : cx_demo_kb_articles[below(&g->r, 6)];
         emit_event(g, &(struct ev){.t = t,
                                    .type = "kb.view",
                                    .channel = chan,
@@ -1606,7 +1237,7 @@ static void simulate(struct gen *g)
             if (c->cancel_t < g->t1) cancel(g, c->cancel_t);
             return;
         }
-        int wd = weekday(day);
+        int wd = cx_weekday(day);
         int quiet = day >= c->quiet_day;
         if ((day - c->join_day) % 30 == 0 && !c->yearly) { /* monthly billing */
             if (chance(&g->r, 0.012)) {
@@ -1654,7 +1285,7 @@ static void simulate(struct gen *g)
         double support = 1.0 / 250 * (plus_broken(g, t) ? 1.8 : 1.0);
         int m, d;
         int64_t y;
-        civil(day, &y, &m, &d);
+        cx_civil_from_days(day, &y, &m, &d);
         double season = (m == 11 && d >= 20) || m == 12 ? 1.3 : 1.0;
         if (chance(&g->r, c->act * week_browse[wd] / 100)) browse_session(g, day);
         if (chance(&g->r, c->act * week_cart[wd] * season / 110)) cart_session(g, day);
@@ -1689,7 +1320,7 @@ static void put_time(struct buf *b, const struct item *it, int country)
     int64_t lt = it->t + (with_off ? off_min * 60 : 0);
     int64_t days = floor_div(lt, DAY), sod = lt - days * DAY, y;
     int m, d;
-    civil(days, &y, &m, &d);
+    cx_civil_from_days(days, &y, &m, &d);
     putch(b, '"');
     put_uint(b, (uint64_t)y, 4);
     putch(b, '-');
