@@ -651,21 +651,32 @@ static int in_range(const struct cx_scan_filter *f, struct cx_time t)
     return 1;
 }
 
+/* The statement of a scan: select, the filter's WHERE clause (a customer's
+ * rows in time order), bound. NULL on failure. */
+static sqlite3_stmt *prepare_scan(struct sq_store *s, const char *select,
+                                  const struct cx_scan_filter *f, int events)
+{
+    struct sqlbuf q = {{0}, 0};
+    sb_add(&q, select);
+    where_clause(&q, f, events);
+    if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK) return NULL;
+    bind_filter(st, f, events);
+    return st;
+}
+
 static int sq_scan_responses(struct cx_store *b, const struct cx_scan_filter *f, cx_resp_cb cb,
                              void *ctx, struct cx_err *err)
 {
     struct sq_store *s = (struct sq_store *)b;
-    struct sqlbuf q = {{0}, 0};
-    sb_add(&q, f->with_text ? "SELECT id,customer,t,tns,scale,score,channel,touchpoint,lang,"
-                              "attrs,comment FROM responses"
-                            : "SELECT id,customer,t,tns,scale,score,channel,touchpoint,lang,"
-                              "attrs FROM responses");
-    where_clause(&q, f, 0);
-    if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
-        return sq_db_fail(s, err, "scan responses");
-    bind_filter(st, f, 0);
+    sqlite3_stmt *st = prepare_scan(s,
+                                    f->with_text ? "SELECT id,customer,t,tns,scale,score,channel,"
+                                                   "touchpoint,lang,attrs,comment FROM responses"
+                                                 : "SELECT id,customer,t,tns,scale,score,channel,"
+                                                   "touchpoint,lang,attrs FROM responses",
+                                    f, 0);
+    if (!st) return sq_db_fail(s, err, "scan responses");
     int rc, ret = CX_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct cx_resp_row r;
@@ -694,17 +705,14 @@ static int sq_scan_events(struct cx_store *b, const struct cx_scan_filter *f, cx
                           void *ctx, struct cx_err *err)
 {
     struct sq_store *s = (struct sq_store *)b;
-    struct sqlbuf q = {{0}, 0};
-    sb_add(&q, f->with_text ? "SELECT id,customer,t,tns,type,channel,ref,agent,text,wait,"
-                              "duration,value,attrs FROM events"
-                            : "SELECT id,customer,t,tns,type,channel,ref,agent,NULL,wait,"
-                              "duration,value,attrs FROM events");
-    where_clause(&q, f, 1);
-    if (f->customer) sb_add(&q, " ORDER BY t, tns, id");
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, q.s, -1, &st, NULL) != SQLITE_OK)
-        return sq_db_fail(s, err, "scan events");
-    bind_filter(st, f, 1);
+    sqlite3_stmt *st =
+        prepare_scan(s,
+                     f->with_text ? "SELECT id,customer,t,tns,type,channel,ref,agent,"
+                                    "text,wait,duration,value,attrs FROM events"
+                                  : "SELECT id,customer,t,tns,type,channel,ref,agent,"
+                                    "NULL,wait,duration,value,attrs FROM events",
+                     f, 1);
+    if (!st) return sq_db_fail(s, err, "scan events");
     int rc, ret = CX_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct cx_event e;
