@@ -45,6 +45,12 @@ const char *cli_data_dir(const char *opt);
 /* Opens the store, printing an error on failure. */
 int cli_open_store(const char *dir, const struct cx_store_opts *o, struct cx_store **s);
 
+/* Opens the store in data, runs q (freed in every case) and closes the
+ * store. Returns 0 with *out set, or 1 after printing the error. */
+struct cx_query;
+struct cx_report;
+int cli_run_report(const char *data, struct cx_query *q, struct cx_report **out);
+
 /* getopt_long driver for commands: resets getopt state. */
 void cli_getopt_reset(void);
 

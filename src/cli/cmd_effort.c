@@ -78,16 +78,8 @@ int cmd_effort(int argc, char **argv)
         cx_query_free(&q);
         return cli_usage_error("effort", "%s", err.msg);
     }
-    struct cx_store *s;
-    if (cli_open_store(cli_data_dir(data), NULL, &s)) {
-        cx_query_free(&q);
-        return 1;
-    }
     struct cx_report *r = NULL;
-    rc = cx_report_run(s, &q, &r, &err);
-    cx_store_close(s);
-    cx_query_free(&q);
-    if (rc) return cli_error("%s", err.msg);
+    if (cli_run_report(data, &q, &r)) return 1;
     /* rows: touchpoints, columns: channels */
     char **tps = calloc(r->nrows + 1, sizeof *tps), **chs = calloc(r->nrows + 1, sizeof *chs);
     size_t ntp = 0, nch = 0;

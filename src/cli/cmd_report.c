@@ -80,17 +80,9 @@ int cmd_report(int argc, char **argv)
         cx_query_free(&q);
         return cli_usage_error("report", "%s", err.msg);
     }
-    struct cx_store *s;
-    if (cli_open_store(cli_data_dir(data), NULL, &s)) {
-        cx_query_free(&q);
-        return 1;
-    }
     struct cx_report *r = NULL;
-    rc = cx_report_run(s, &q, &r, &err);
-    if (!rc) rc = cx_report_write(stdout, r, fmt);
+    if (cli_run_report(data, &q, &r)) return 1;
+    rc = cx_report_write(stdout, r, fmt);
     cx_report_free(r);
-    cx_store_close(s);
-    cx_query_free(&q);
-    if (rc) return cli_error("%s", err.msg[0] ? err.msg : cx_strerror(rc));
-    return 0;
+    return rc ? cli_error("cannot write the report: %s", cx_strerror(rc)) : 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/report.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -208,6 +209,22 @@ int cli_open_store(const char *dir, const struct cx_store_opts *o, struct cx_sto
     struct cx_err err = {{0}};
     int rc = cx_store_open_sqlite(dir, o, s, &err);
     if (rc) return cli_error("%s", err.msg);
+    return 0;
+}
+
+int cli_run_report(const char *data, struct cx_query *q, struct cx_report **out)
+{
+    struct cx_store *s;
+    *out = NULL;
+    if (cli_open_store(cli_data_dir(data), NULL, &s)) {
+        cx_query_free(q);
+        return 1;
+    }
+    struct cx_err err = {{0}};
+    int rc = cx_report_run(s, q, out, &err);
+    cx_store_close(s);
+    cx_query_free(q);
+    if (rc) return cli_error("%s", err.msg[0] ? err.msg : cx_strerror(rc));
     return 0;
 }
 
