@@ -15,6 +15,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # browser test (tests/integration/test_browser.sh): Debian's Chromium, fonts
   # for Latin/Turkish/Romanian, Persian (Noto Sans Arabic) and emoji
   PKGS+=(chromium fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
+  # a real SMTP server for the email tests
+  PKGS+=(python3-aiosmtpd)
   # it drives Chromium from Node.js (20+) with npm packages
   if ! command -v node >/dev/null 2>&1; then
     PKGS+=(nodejs npm)
