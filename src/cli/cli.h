@@ -24,11 +24,15 @@ int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_send(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
+int cmd_trigger(int argc, char **argv);
+int cmd_alert(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 int cmd_effort(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
 int cmd_lost(int argc, char **argv);
 int cmd_topics(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find(const char *name);

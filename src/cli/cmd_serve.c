@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "channel/channel.h"
 #include "cli/cli.h"
+#include "engine/deliver.h"
 #include "http/server.h"
 
 static const char *env_or(const char *name, const char *def)
@@ -23,13 +25,25 @@ static int to_ulong(const char *what, const char *s, unsigned long long *out)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"data", required_argument, 0, 'd'},           {"listen", required_argument, 0, 'l'},
-        {"threads", required_argument, 0, 't'},        {"timeout", required_argument, 0, 'T'},
-        {"max-body", required_argument, 0, 'b'},       {"max-batch", required_argument, 0, 'B'},
-        {"rate-limit", required_argument, 0, 'r'},     {"access-log", required_argument, 0, 'a'},
-        {"company", required_argument, 0, 'C'},        {"base-url", required_argument, 0, 'u'},
-        {"report-max-age", required_argument, 0, 'M'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+                                         {"listen", required_argument, 0, 'l'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"timeout", required_argument, 0, 'T'},
+                                         {"max-body", required_argument, 0, 'b'},
+                                         {"max-batch", required_argument, 0, 'B'},
+                                         {"rate-limit", required_argument, 0, 'r'},
+                                         {"access-log", required_argument, 0, 'a'},
+                                         {"company", required_argument, 0, 'C'},
+                                         {"base-url", required_argument, 0, 'u'},
+                                         {"report-max-age", required_argument, 0, 'M'},
+                                         {"config", required_argument, 0, 'c'},
+                                         {"fatigue-days", required_argument, 0, 'F'},
+                                         {"quiet-hours", required_argument, 0, 'Q'},
+                                         {"retry-base-ms", required_argument, 0, 'R'},
+                                         {"max-attempts", required_argument, 0, 'A'},
+                                         {"alert-check-seconds", required_argument, 0, 'K'},
+                                         {"dispatch-tick-ms", required_argument, 0, 'P'},
+                                         {0, 0, 0, 0}};
     const char *data = NULL;
     const char *listen = env_or("CXPULSE_LISTEN", "127.0.0.1:8080");
     const char *threads = env_or("CXPULSE_THREADS", "0");
@@ -41,6 +55,13 @@ int cmd_serve(int argc, char **argv)
     const char *company = env_or("CXPULSE_COMPANY", "Acme");
     const char *max_age = env_or("CXPULSE_REPORT_MAX_AGE_MS", "0");
     const char *base_url = env_or("CXPULSE_BASE_URL", NULL);
+    const char *config = env_or("CXPULSE_CONFIG", NULL);
+    const char *fatigue = env_or("CXPULSE_FATIGUE_DAYS", "30");
+    const char *quiet = env_or("CXPULSE_QUIET_HOURS", "21-8");
+    const char *retry_base = env_or("CXPULSE_RETRY_BASE_MS", "30000");
+    const char *max_attempts = env_or("CXPULSE_MAX_ATTEMPTS", "8");
+    const char *alert_check = env_or("CXPULSE_ALERT_CHECK_SECONDS", "300");
+    const char *tick = env_or("CXPULSE_DISPATCH_TICK_MS", "500");
     int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -78,6 +99,27 @@ int cmd_serve(int argc, char **argv)
         case 'M':
             max_age = optarg;
             break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'F':
+            fatigue = optarg;
+            break;
+        case 'Q':
+            quiet = optarg;
+            break;
+        case 'R':
+            retry_base = optarg;
+            break;
+        case 'A':
+            max_attempts = optarg;
+            break;
+        case 'K':
+            alert_check = optarg;
+            break;
+        case 'P':
+            tick = optarg;
+            break;
         default:
             return cli_usage_error("serve", "bad option");
         }
@@ -89,6 +131,32 @@ int cmd_serve(int argc, char **argv)
         to_ulong("--rate-limit", rate, &rl) || to_ulong("--report-max-age", max_age, &ma))
         return 2;
     if (mb == 0 || mbatch == 0) return cli_usage_error("serve", "limits must be positive");
+    unsigned long long fd = 0, rb = 0, mx = 0, ac = 0, tk = 0;
+    if (to_ulong("--fatigue-days", fatigue, &fd) || to_ulong("--retry-base-ms", retry_base, &rb) ||
+        to_ulong("--max-attempts", max_attempts, &mx) ||
+        to_ulong("--alert-check-seconds", alert_check, &ac) ||
+        to_ulong("--dispatch-tick-ms", tick, &tk))
+        return 2;
+    if (fd > 3650 || mx < 1 || mx > 100 || rb < 1 || rb > 86400000 || tk < 10 || tk > 60000)
+        return cli_usage_error("serve", "--fatigue-days 0-3650, --max-attempts 1-100, "
+                                        "--retry-base-ms 1-86400000, --dispatch-tick-ms 10-60000");
+    struct cx_delivery_cfg dcfg;
+    cx_delivery_defaults(&dcfg);
+    dcfg.fatigue_days = (int)fd;
+    if (!strcmp(quiet, "none")) {
+        dcfg.quiet_start = dcfg.quiet_end = 0;
+    } else {
+        int qs = -1, qe = -1;
+        char extra;
+        if (sscanf(quiet, "%d-%d%c", &qs, &qe, &extra) != 2 || qs < 0 || qs > 23 || qe < 0 ||
+            qe > 23)
+            return cli_usage_error("serve",
+                                   "--quiet-hours: START-END in local hours 0-23 "
+                                   "(e.g. 21-8), or none; got '%s'",
+                                   quiet);
+        dcfg.quiet_start = qs;
+        dcfg.quiet_end = qe;
+    }
     struct cx_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.dir = cli_data_dir(data);
@@ -106,8 +174,36 @@ int cmd_serve(int argc, char **argv)
     /* the store must exist: serve does not create data directories */
     struct cx_store *s;
     if (cli_open_store(cfg.dir, NULL, &s)) return 1;
+    char zone[128];
+    snprintf(zone, sizeof zone, "%s", s->rollup_tz);
     cx_store_close(s);
+    dcfg.default_tz = zone;
+    /* channel settings: --config, $CXPULSE_CONFIG, or DATA/channels.conf if
+     * it exists; then the environment */
+    char conf_path[4200];
+    if (!config) {
+        snprintf(conf_path, sizeof conf_path, "%s/channels.conf", cfg.dir);
+        config = conf_path;
+    }
+    struct cx_chan_config chan;
     struct cx_err err = {{0}};
-    if (cx_server_run(&cfg, &err)) return cli_error("%s", err.msg);
+    if (cx_chan_config_load(&chan, config, &err)) return cli_error("%s", err.msg);
+    dcfg.wa_template = chan.wa_template;
+    dcfg.wa_template_lang = chan.wa_template_lang;
+    cfg.api.chan = &chan;
+    cfg.api.delivery = &dcfg;
+    cfg.dispatch.retry_base_ms = (int)rb;
+    cfg.dispatch.max_attempts = (int)mx;
+    cfg.dispatch.alert_check_s = (int)ac;
+    cfg.dispatch.tick_ms = (int)tk;
+    static const char *const names[] = {"email", "whatsapp", "sms"};
+    fprintf(stderr, "cxpulse: channels:");
+    for (int i = 0; i < 3; i++)
+        fprintf(stderr, " %s %s", names[i],
+                cx_chan_configured(&chan, names[i]) ? "configured" : "not configured");
+    fprintf(stderr, "; fatigue %d days; quiet hours %s\n", dcfg.fatigue_days, quiet);
+    int rc = cx_server_run(&cfg, &err);
+    cx_chan_config_free(&chan);
+    if (rc) return cli_error("%s", err.msg);
     return 0;
 }

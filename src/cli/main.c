@@ -111,6 +111,13 @@ const struct cli_command cli_commands[] = {
      "       cxpulse key list\n"
      "       cxpulse key revoke ID\n"
      "  (each also takes --data DIR)\n"},
+    {"user", cmd_user, "manage dashboard users (create, list, delete)",
+     "usage: cxpulse user create NAME --role admin|viewer [--password-stdin]\n"
+     "       cxpulse user list\n"
+     "       cxpulse user delete NAME\n"
+     "  (each also takes --data DIR)\n\n"
+     "Without --password-stdin, create makes a strong password and prints it once.\n"
+     "Passwords are stored as Argon2id hashes; a viewer can look but change nothing.\n"},
     {"survey", cmd_survey, "create, list, show and archive surveys",
      "usage: cxpulse survey create FILE.json        (a definition, see docs/surveys.md)\n"
      "       cxpulse survey create --kind nps|csat|ces --id ID [--name NAME]\n"
@@ -120,15 +127,54 @@ const struct cli_command cli_commands[] = {
      "  (each also takes --data DIR)\n\n"
      "Built-in texts exist in English, Norwegian (nb), Turkish, Persian and Romanian;\n"
      "a survey asks at most three questions (score, follow-up, reason).\n"},
-    {"send", cmd_send, "invite customers to a survey (signed, expiring links)",
-     "usage: cxpulse send --survey ID --customers FILE [--channel link] [--expires-days 28]\n"
+    {"send", cmd_send, "invite customers to a survey by link, email, WhatsApp or SMS",
+     "usage: cxpulse send --survey ID --customers FILE [--channel link|email|whatsapp|sms]\n"
+     "                    [--expires-days 28]\n"
      "                    [--base-url URL] [--lang L] [--data DIR]\n\n"
      "Creates one invitation per row of FILE (CSV or NDJSON with a 'customer' column;\n"
      "'lang' picks the page language; every other column - touchpoint, ref, agent,\n"
      "... - is context carried into the response). Prints CSV: customer, invitation,\n"
      "expires, url. URLs start with --base-url (default $CXPULSE_BASE_URL or\n"
      "http://127.0.0.1:8080). Tokens are HMAC-signed with the store's secret and bound\n"
-     "to the survey, the customer and the channel.\n"},
+     "to the survey, the customer and the channel.\n\n"
+     "With --channel email, whatsapp or sms the invitation's message is queued in\n"
+     "the outbox and `cxpulse serve` sends it (after the quiet hours). The address\n"
+     "comes from the row's 'email' or 'phone' column or the contact book (earlier\n"
+     "rows' attributes); customers who opted out are skipped. Prints CSV: customer,\n"
+     "invitation, channel, recipient, due, status.\n"},
+    {"outbox", cmd_outbox, "outbound messages: list, retry dead ones",
+     "usage: cxpulse outbox list [--state pending|sending|sent|dead] [--limit N]\n"
+     "                           [--format table|json] [--data DIR]\n"
+     "       cxpulse outbox retry ID... [--data DIR]\n\n"
+     "Every email, WhatsApp, SMS and alert webhook is a row in the outbox; `serve`\n"
+     "sends them when due. A temporary failure is retried with exponential backoff;\n"
+     "a permanent one, or too many attempts, makes the message dead. `retry` puts\n"
+     "dead messages back in line. Payloads are not printed (they hold links).\n"},
+    {"trigger", cmd_trigger, "send a survey when an event arrives (create, list, delete)",
+     "usage: cxpulse trigger create --id ID --event TYPE --survey SURVEY --channel CH\n"
+     "                              [--delay-minutes N] [--sample-percent P]\n"
+     "                              [--match KEY=VALUE]... [--touchpoint TP] [--disabled]\n"
+     "       cxpulse trigger create --file DEF.json\n"
+     "       cxpulse trigger list [--format table|json]\n"
+     "       cxpulse trigger delete ID\n\n"
+     "When `serve` stores a new event of TYPE (through the API; imports fire nothing)\n"
+     "whose attributes match, the survey is sent over CH (email, whatsapp, sms) to\n"
+     "the customer's address (attributes email / phone of the event or an earlier\n"
+     "row) after the delay - unless the customer opted out, was surveyed within the\n"
+     "fatigue period, the ticket (event ref) was surveyed already, or sampling left\n"
+     "the event out. Sends falling in the quiet hours wait until they end.\n"},
+    {"alert", cmd_alert, "tell someone when a low score arrives or a metric drops",
+     "usage: cxpulse alert create --id ID --kind low_score|metric_drop --metric nps|csat|ces\n"
+     "                            [--threshold N] [--window-days N]\n"
+     "                            [--webhook URL] [--email ADDR] [--secret S]\n"
+     "       cxpulse alert list [--format table|json]\n"
+     "       cxpulse alert delete ID\n\n"
+     "low_score fires for each response of the metric at or below the threshold\n"
+     "(default: NPS detractors 0-6; CSAT/CES the bottom 40 % of the scale).\n"
+     "metric_drop fires when the last window (default 7 days) is significantly\n"
+     "(95 %) below the window before. Webhooks are POSTed as JSON with the header\n"
+     "X-Cxpulse-Signature: sha256=HMAC-SHA256(secret, body); without --secret one is\n"
+     "made and printed once.\n"},
     {"serve", cmd_serve, "the HTTP API server",
      "usage: cxpulse serve [options]\n\n"
      "Serves the JSON API under /api/v1 (see docs/openapi.json or GET\n"
@@ -154,7 +200,23 @@ const struct cli_command cli_commands[] = {
      "                      (CXPULSE_COMPANY)\n"
      "  --base-url URL      start of invitation links made through the API, default\n"
      "                      the address listened on (CXPULSE_BASE_URL)\n\n"
-     "Survey pages: /s/TOKEN (see `cxpulse send`); web widget: /widget.js.\n"},
+     "Delivery (email, WhatsApp, SMS, chat; triggers and alerts):\n"
+     "  --config FILE       channel settings, KEY=VALUE lines (CXPULSE_CONFIG; default\n"
+     "                      DATA/channels.conf when it exists); CXPULSE_* environment\n"
+     "                      variables win. Keys: see README, Configuration.\n"
+     "  --fatigue-days N    survey a customer at most once per N days over all\n"
+     "                      channels, 0 = no cap (default 30; CXPULSE_FATIGUE_DAYS)\n"
+     "  --quiet-hours A-B   no surveys from A to B o'clock in the customer's zone\n"
+     "                      (default 21-8; 'none'; CXPULSE_QUIET_HOURS)\n"
+     "  --retry-base-ms MS  first retry delay after a temporary failure; doubles per\n"
+     "                      attempt up to 1 h (default 30000; CXPULSE_RETRY_BASE_MS)\n"
+     "  --max-attempts N    attempts before a message is dead (default 8)\n"
+     "  --alert-check-seconds S  how often metric-drop alerts are checked (default 300,\n"
+     "                      0 = never)\n"
+     "  --dispatch-tick-ms MS  how often the outbox is polled (default 500)\n\n"
+     "Survey pages: /s/TOKEN (see `cxpulse send`); web widget: /widget.js; channel\n"
+     "webhooks: /webhooks/whatsapp, /webhooks/sms; unsubscribe: /u/TOKEN; chat\n"
+     "endpoint: POST /api/v1/chat.\n"},
     {"version", cmd_version, "print the version", "usage: cxpulse version\n"},
     {"help", cmd_help, "show help for a command", "usage: cxpulse help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL},

@@ -154,6 +154,11 @@ int cx_writer_submit(struct cx_writer *w, struct cx_write_job *job)
     return job->rc;
 }
 
+struct cx_store *cx_writer_store(struct cx_writer *w)
+{
+    return w->store;
+}
+
 void cx_writer_stop(struct cx_writer *w)
 {
     if (!w) return;

@@ -62,6 +62,9 @@ int cx_writer_start(const char *dir, size_t max_queue_rows, struct cx_writer **o
 int cx_writer_submit(struct cx_writer *w, struct cx_write_job *job);
 /* Finishes every queued job, stops the thread and closes the store. */
 void cx_writer_stop(struct cx_writer *w);
+/* The writer's store, to configure before the first job (e.g. its
+ * after_insert hook); only the writer thread may use it afterwards. */
+struct cx_store *cx_writer_store(struct cx_writer *w);
 void cx_writer_get_stats(struct cx_writer *w, struct cx_writer_stats *st);
 
 /* Frees the records held by a job's items (not the items array). */

@@ -15,6 +15,7 @@
 #include "engine/journey.h"
 #include "engine/report.h"
 #include "http/api_int.h"
+#include "http/dash.h"
 #include "http/openapi.h"
 #include "http/pages.h"
 #include "io/ndjson.h"
@@ -24,7 +25,7 @@
 
 /* ---- metrics ---- */
 
-#define NROUTES 19
+#define NROUTES 21
 #define NBUCKETS 12
 static const double bucket_le[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                            0.05,   0.1,   0.25,   0.5,   1,    2.5};
@@ -46,7 +47,9 @@ static const char *const route_names[NROUTES] = {"/healthz",
                                                  "/api/v1/surveys/{id}/answers",
                                                  "/api/v1/drivers",
                                                  "/api/v1/topics",
-                                                 "/api/v1/lost"};
+                                                 "/api/v1/lost",
+                                                 "channels",
+                                                 "dashboard"};
 
 struct status_count {
     char method[8];
@@ -83,6 +86,7 @@ struct cx_api {
     struct cx_store **stores; /* every read connection, closed in cx_api_free */
     size_t nstores, capstores;
     char base_url[256];
+    struct cx_dispatcher *dispatcher;
     /* report results, reused while no commit happened, or for up to
      * cfg.report_max_age_ms while data is being written */
     pthread_mutex_t rc_mu;
@@ -292,6 +296,21 @@ const char *cx_api_base_url(struct cx_api *api)
 void cx_api_set_base_url(struct cx_api *api, const char *url)
 {
     snprintf(api->base_url, sizeof api->base_url, "%s", url);
+}
+
+void cx_api_set_dispatcher(struct cx_api *api, struct cx_dispatcher *d)
+{
+    api->dispatcher = d;
+}
+
+struct cx_dispatcher *cx_api_dispatcher(struct cx_api *api)
+{
+    return api->dispatcher;
+}
+
+const struct cx_api_config *cx_api_config_of(struct cx_api *api)
+{
+    return &api->cfg;
 }
 
 const char *cx_api_company(struct cx_api *api)
@@ -925,7 +944,9 @@ enum route_id {
     R_SURVEYS,
     R_DRIVERS = 16,
     R_TOPICS,
-    R_LOST
+    R_LOST,
+    R_CHANNELS, /* webhooks, unsubscribe, chat, triggers, alerts, outbox */
+    R_DASH,     /* everything else outside /api/: the dashboard */
 };
 
 static int match(const char *path, const char **rest)
@@ -959,6 +980,11 @@ static int match(const char *path, const char **rest)
         *rest = NULL;
         return R_CUSTOMER;
     }
+    if (!strncmp(path, "/webhooks/", 10) || !strncmp(path, "/u/", 3) ||
+        !strcmp(path, "/api/v1/chat") || !strncmp(path, "/api/v1/triggers", 16) ||
+        !strncmp(path, "/api/v1/alerts", 14) || !strncmp(path, "/api/v1/outbox", 14))
+        return R_CHANNELS;
+    if (strncmp(path, "/api/", 5) && path[0] == '/') return R_DASH;
     return R_NONE;
 }
 
@@ -977,6 +1003,11 @@ static const char *allowed(int route)
     }
 }
 
+const char *cx_http_header(const struct cx_http_req *req, const char *name)
+{
+    return req->header_fn ? req->header_fn(req->hctx, name) : NULL;
+}
+
 void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp)
 {
     memset(resp, 0, sizeof *resp);
@@ -990,6 +1021,14 @@ void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_
     }
     if (route == R_SURVEYS) { /* checks its own methods */
         cx_api_surveys(api, req, rest, resp);
+        return;
+    }
+    if (route == R_CHANNELS) { /* checks its own methods */
+        cx_api_channels(api, req, resp);
+        return;
+    }
+    if (route == R_DASH) {
+        cx_dash_handle(api, req, resp);
         return;
     }
     const char *allow = allowed(route);

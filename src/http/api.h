@@ -31,7 +31,15 @@ struct cx_http_req {
     const char *body;
     size_t body_len;
     int body_too_large; /* the edge stopped reading at the body limit */
+    /* Any other request header by name (case-insensitive), or NULL. The edge
+     * sets header_fn; tests may leave it NULL (every lookup gives NULL). */
+    const char *(*header_fn)(void *hctx, const char *name);
+    void *hctx;
+    int tls; /* the request came over TLS (or a trusted proxy said so) */
 };
+
+/* The value of request header name, or NULL. */
+const char *cx_http_header(const struct cx_http_req *req, const char *name);
 
 struct cx_http_resp {
     int status;
@@ -43,7 +51,10 @@ struct cx_http_resp {
     const char *route;  /* route template for logs and metrics (static) */
     char key_name[129]; /* the authenticated key's name, "" if none */
     uint64_t rows_ok, rows_rejected;
-    int cors; /* add CORS headers (web widget routes) */
+    int cors;                /* add CORS headers (web widget routes) */
+    char location[1024];     /* Location header (redirects), "" = none */
+    char set_cookie[2][512]; /* Set-Cookie headers, "" = none */
+    char disposition[256];   /* Content-Disposition (downloads), "" = none */
 };
 
 /* Limits and settings of the API. */
@@ -56,6 +67,10 @@ struct cx_api_config {
     const char *base_url;       /* start of invitation links (default from the request) */
     unsigned report_max_age_ms; /* while data is written, GET /report may answer with a
                                    result computed up to this long ago (0 = never) */
+    /* Delivery (issue 5): channel settings and survey delivery rules; NULL
+     * = webhooks and the chat endpoint answer 503. Not owned. */
+    const struct cx_chan_config *chan;
+    struct cx_delivery_cfg *delivery;
 };
 
 struct cx_api;
@@ -67,6 +82,10 @@ int cx_api_new(const char *dir, struct cx_writer *w, const struct cx_api_config 
 void cx_api_free(struct cx_api *api);
 /* Sets the start of invitation links (copied). */
 void cx_api_set_base_url(struct cx_api *api, const char *url);
+
+/* The dispatcher to wake after messages were queued (not owned). */
+struct cx_dispatcher;
+void cx_api_set_dispatcher(struct cx_api *api, struct cx_dispatcher *d);
 
 /* Handles one request; always fills resp (status and a body). */
 void cx_api_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp);

@@ -29,12 +29,20 @@ void cx_api_surveys(struct cx_api *api, const struct cx_http_req *req, const cha
 void cx_api_insights(struct cx_api *api, const struct cx_http_req *req, const char *which,
                      struct cx_http_resp *resp);
 
+/* api_channels.c: channel webhooks (/webhooks/whatsapp, /webhooks/sms),
+ * unsubscribe pages (/u/TOKEN), the chat endpoint (/api/v1/chat) and the
+ * triggers, alerts and outbox APIs. */
+void cx_api_channels(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp);
+
 /* widget.js, embedded from src/http/widget.js */
 extern const char cx_widget_js[];
 
 /* The calling thread's read connection (NULL with err on failure). */
 struct cx_store *cx_api_thread_store(struct cx_api *api, struct cx_err *err);
 struct cx_writer *cx_api_writer(struct cx_api *api);
+/* The dispatcher (NULL when none) and the configuration. */
+struct cx_dispatcher *cx_api_dispatcher(struct cx_api *api);
+const struct cx_api_config *cx_api_config_of(struct cx_api *api);
 /* The company name shown in survey texts ("{company}"). */
 const char *cx_api_company(struct cx_api *api);
 /* Start of invitation links, e.g. "http://127.0.0.1:8080". */

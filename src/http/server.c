@@ -1,6 +1,7 @@
 /* server.c - the HTTP edge: libmicrohttpd threads, request bodies, headers,
  * the access log and graceful shutdown. */
 #include "http/server.h"
+#include "http/api_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +39,11 @@ static double since(const struct timespec *t0)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static const char *header_of(void *hctx, const char *name)
+{
+    return MHD_lookup_connection_value(hctx, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -128,6 +134,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     req->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     req->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    req->header_fn = header_of;
+    req->hctx = c;
     req->body = st->body ? st->body : "";
     req->body_len = st->len;
     req->body_too_large = st->too_large;
@@ -150,6 +158,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         MHD_add_response_header(r, "Access-Control-Max-Age", "600");
     }
+    if (resp.location[0]) MHD_add_response_header(r, "Location", resp.location);
+    for (int i = 0; i < 2; i++)
+        if (resp.set_cookie[i][0]) MHD_add_response_header(r, "Set-Cookie", resp.set_cookie[i]);
+    if (resp.disposition[0]) MHD_add_response_header(r, "Content-Disposition", resp.disposition);
     if (resp.retry_after) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", resp.retry_after);
@@ -225,7 +237,14 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
     else if (strcmp(log, "off") && !(sv.log = fopen(log, "a")))
         return cx_fail(err, CX_EIO, "access log '%s': %s", log, strerror(errno));
     struct cx_writer *w = NULL;
+    struct cx_dispatcher *disp = NULL;
     rc = cx_writer_start(cfg->dir, 0, &w, err);
+    if (!rc && cfg->api.delivery) {
+        /* new rows fire triggers and alerts in their own transaction */
+        struct cx_store *ws = cx_writer_store(w);
+        ws->after_insert = cx_deliver_hook;
+        ws->after_insert_ctx = cfg->api.delivery;
+    }
     if (!rc) rc = cx_api_new(cfg->dir, w, &cfg->api, &sv.api, err);
     if (rc) {
         cx_writer_stop(w);
@@ -255,6 +274,22 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
         snprintf(base, sizeof base, "http://%s:%u", addr, info ? info->port : ntohs(sa.sin_port));
         cx_api_set_base_url(sv.api, base);
     }
+    if (cfg->api.delivery) {
+        cfg->api.delivery->base_url = cx_api_base_url(sv.api);
+        cfg->api.delivery->company = cx_api_company(sv.api);
+        struct cx_dispatch_cfg dc = cfg->dispatch;
+        dc.dir = cfg->dir;
+        dc.chan = cfg->api.chan;
+        dc.dcfg = cfg->api.delivery;
+        if (cx_dispatch_start(w, &dc, &disp, err)) {
+            MHD_stop_daemon(d);
+            cx_writer_stop(w);
+            cx_api_free(sv.api);
+            if (sv.log && sv.log != stderr) fclose(sv.log);
+            return CX_EIO;
+        }
+        cx_api_set_dispatcher(sv.api, disp);
+    }
     printf("cxpulse %s listening on http://%s:%u (data %s, %u threads)\n", CX_VERSION, addr,
            info ? info->port : ntohs(sa.sin_port), cfg->dir, threads);
     fflush(stdout);
@@ -269,7 +304,8 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
     MHD_stop_daemon(d);
     /* after quiesce the listening socket is ours to close */
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
-    cx_writer_stop(w); /* commits whatever is queued */
+    cx_dispatch_stop(disp); /* finishes the message being sent */
+    cx_writer_stop(w);      /* commits whatever is queued */
     cx_api_free(sv.api);
     if (sv.log) fflush(sv.log);
     if (sv.log && sv.log != stderr) fclose(sv.log);

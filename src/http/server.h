@@ -3,6 +3,7 @@
 #define CX_SERVER_H
 
 #include "core/cx.h"
+#include "engine/dispatch.h"
 #include "http/api.h"
 
 struct cx_server_config {
@@ -12,6 +13,9 @@ struct cx_server_config {
     unsigned timeout_s;     /* idle connection timeout (default 30) */
     const char *access_log; /* file, "-" for stderr, "off" (default "-") */
     struct cx_api_config api;
+    /* Outbound dispatcher; used when api.delivery is set. dir, chan and
+     * dcfg are filled in by the server. */
+    struct cx_dispatch_cfg dispatch;
 };
 
 /* Runs the server until SIGTERM or SIGINT, then stops accepting, lets

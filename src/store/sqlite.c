@@ -73,6 +73,192 @@ static const char *const migrations[] = {
     " completed INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX invitations_customer ON invitations(customer);"
     "CREATE INDEX invitations_created ON invitations(created);",
+    /* 3 -> 4: delivery: the outbox, contacts, opt-outs, chat conversations,
+     * triggers, alerts, one survey per ticket */
+    "CREATE TABLE outbox(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, channel TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, customer TEXT NOT NULL, invitation INTEGER NOT NULL,"
+    " payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " due INTEGER NOT NULL, created INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0,"
+    " provider_id TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',"
+    " idem_key TEXT NOT NULL UNIQUE);"
+    "CREATE INDEX outbox_due ON outbox(state, due);"
+    "CREATE INDEX outbox_provider ON outbox(provider_id);"
+    "CREATE INDEX outbox_customer ON outbox(customer);"
+    "CREATE TABLE contacts(customer TEXT PRIMARY KEY, email TEXT NOT NULL DEFAULT '',"
+    " phone TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '',"
+    " tz TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX contacts_phone ON contacts(phone);"
+    "CREATE INDEX contacts_email ON contacts(email);"
+    "CREATE TABLE optouts(address TEXT PRIMARY KEY, t INTEGER NOT NULL, source TEXT NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE conversations(address TEXT PRIMARY KEY, invitation INTEGER NOT NULL,"
+    " step INTEGER NOT NULL, reasks INTEGER NOT NULL DEFAULT 0, score INTEGER NOT NULL DEFAULT -1,"
+    " last_in INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL,"
+    " last_msg TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+    "CREATE TABLE triggers(id TEXT PRIMARY KEY, definition TEXT NOT NULL,"
+    " created INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE alerts(id TEXT PRIMARY KEY, definition TEXT NOT NULL, secret TEXT NOT NULL,"
+    " created INTEGER NOT NULL, last_fired INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE ticket_surveys(ref TEXT PRIMARY KEY, invitation INTEGER NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE invitations ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;",
+    /* 4 -> 5: dashboard users and sessions (a hash of the token only), an
+     * index for the newest responses first (on -t, so that period scans on t
+     * keep their plans), follow-up tasks (one per low score, kept current by
+     * triggers, so every writer and the backfill agree) and task_stats, the
+     * number of tasks per state, UTC day, channel and touchpoint */
+    "CREATE TABLE dash_users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " admin INTEGER NOT NULL, hash TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE dash_sessions(token BLOB PRIMARY KEY, user INTEGER NOT NULL,"
+    " csrf TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX dash_sessions_expires ON dash_sessions(expires);"
+    "CREATE INDEX dash_sessions_user ON dash_sessions(user);"
+    "CREATE INDEX responses_recent ON responses(-t);"
+    "CREATE TABLE tasks(id INTEGER PRIMARY KEY, response TEXT NOT NULL UNIQUE,"
+    " customer TEXT NOT NULL, t INTEGER NOT NULL, scale INTEGER NOT NULL, score INTEGER NOT NULL,"
+    " channel TEXT NOT NULL, touchpoint TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+    " assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,"
+    " taken INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO tasks(response,customer,t,scale,score,channel,touchpoint,created)"
+    " SELECT id,customer,t,scale,score,channel,touchpoint," SQ_NOW " FROM responses"
+    " WHERE " SQ_TASK_LOW(
+        "responses") " ORDER BY t;"
+                     "CREATE INDEX tasks_state_t ON tasks(state, t);"
+                     "CREATE TABLE task_stats(state INTEGER NOT NULL, day INTEGER NOT NULL, "
+                     "channel TEXT NOT NULL,"
+                     " touchpoint TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(state, day, "
+                     "channel, touchpoint))"
+                     " WITHOUT ROWID;"
+                     "INSERT INTO task_stats SELECT state," SQ_UDAY(
+                         "t") " AS d,channel,touchpoint,count(*)"
+                              " FROM tasks GROUP BY state,d,channel,touchpoint;"
+                              "CREATE TRIGGER tasks_ai AFTER INSERT ON tasks BEGIN " SQ_STAT_INC(
+                                  "NEW") " END;"
+                                         "CREATE TRIGGER tasks_ad AFTER DELETE ON tasks "
+                                         "BEGIN " SQ_STAT_DEC(
+                                             "OLD") " END;"
+                                                    "CREATE TRIGGER tasks_au AFTER UPDATE OF "
+                                                    "state,t,channel,touchpoint ON tasks "
+                                                    "BEGIN " SQ_STAT_DEC("OLD") " " SQ_STAT_INC(
+                                                        "NEW") " END;"
+                                                               "CREATE TRIGGER responses_task_ai "
+                                                               "AFTER INSERT ON responses "
+                                                               "WHEN " SQ_TASK_LOW(
+                                                                   "NEW") " BEGIN INSERT OR IGNORE "
+                                                                          "INTO "
+                                                                          "tasks(response,customer,"
+                                                                          "t,scale,score,channel,"
+                                                                          "touchpoint,"
+                                                                          "created) "
+                                                                          "VALUES(NEW.id,NEW."
+                                                                          "customer,NEW.t,NEW."
+                                                                          "scale,NEW.score,NEW."
+                                                                          "channel,NEW."
+                                                                          "touchpoint," SQ_NOW
+                                                                          "); END;"
+                                                                          "CREATE TRIGGER "
+                                                                          "responses_task_au AFTER "
+                                                                          "UPDATE ON responses "
+                                                                          "BEGIN"
+                                                                          " DELETE FROM tasks "
+                                                                          "WHERE response=NEW.id "
+                                                                          "AND state=0 AND "
+                                                                          "NOT " SQ_TASK_LOW(
+                                                                              "NEW") ";"
+                                                                                     " UPDATE "
+                                                                                     "tasks SET "
+                                                                                     "customer=NEW."
+                                                                                     "customer,t="
+                                                                                     "NEW.t,scale="
+                                                                                     "NEW.scale,"
+                                                                                     "score=NEW."
+                                                                                     "score,"
+                                                                                     "channel=NEW."
+                                                                                     "channel,"
+                                                                                     "touchpoint="
+                                                                                     "NEW."
+                                                                                     "touchpoint "
+                                                                                     "WHERE "
+                                                                                     "response=NEW."
+                                                                                     "id;"
+                                                                                     " INSERT OR "
+                                                                                     "IGNORE INTO "
+                                                                                     "tasks("
+                                                                                     "response,"
+                                                                                     "customer,t,"
+                                                                                     "scale,score,"
+                                                                                     "channel,"
+                                                                                     "touchpoint,"
+                                                                                     "created)"
+                                                                                     " SELECT "
+                                                                                     "NEW.id,NEW."
+                                                                                     "customer,NEW."
+                                                                                     "t,NEW.scale,"
+                                                                                     "NEW.score,"
+                                                                                     "NEW.channel,"
+                                                                                     "NEW."
+                                                                                     "touchpoint"
+                                                                                     "," SQ_NOW
+                                                                                     " WHERE"
+                                                                                     " " SQ_TASK_LOW(
+                                                                                         "NEW") "; "
+                                                                                                "EN"
+                                                                                                "D;"
+                                                                                                "CR"
+                                                                                                "EA"
+                                                                                                "TE"
+                                                                                                " T"
+                                                                                                "RI"
+                                                                                                "GG"
+                                                                                                "ER"
+                                                                                                " r"
+                                                                                                "es"
+                                                                                                "po"
+                                                                                                "ns"
+                                                                                                "es"
+                                                                                                "_t"
+                                                                                                "as"
+                                                                                                "k_"
+                                                                                                "ad"
+                                                                                                " A"
+                                                                                                "FT"
+                                                                                                "ER"
+                                                                                                " D"
+                                                                                                "EL"
+                                                                                                "ET"
+                                                                                                "E "
+                                                                                                "ON"
+                                                                                                " r"
+                                                                                                "es"
+                                                                                                "po"
+                                                                                                "ns"
+                                                                                                "es"
+                                                                                                " B"
+                                                                                                "EG"
+                                                                                                "IN"
+                                                                                                " D"
+                                                                                                "EL"
+                                                                                                "ET"
+                                                                                                "E "
+                                                                                                "FR"
+                                                                                                "OM"
+                                                                                                " t"
+                                                                                                "as"
+                                                                                                "ks"
+                                                                                                " W"
+                                                                                                "HE"
+                                                                                                "RE"
+                                                                                                " r"
+                                                                                                "es"
+                                                                                                "po"
+                                                                                                "ns"
+                                                                                                "e="
+                                                                                                "OL"
+                                                                                                "D."
+                                                                                                "id"
+                                                                                                "; "
+                                                                                                "EN"
+                                                                                                "D"
+                                                                                                ";",
 };
 
 int sq_db_fail(struct sq_store *s, struct cx_err *err, const char *what)
@@ -797,7 +983,9 @@ static int sq_erase_customer(struct cx_store *b, const char *customer, uint64_t 
         *counts[i] = (uint64_t)sqlite3_changes(s->db);
     }
     uint64_t ninv = 0;
-    rc = sq_erase_invitations(s, customer, &ninv, err);
+    /* delivery rows reference invitations: erase them first */
+    rc = sq_erase_delivery(s, customer, err);
+    if (!rc) rc = sq_erase_invitations(s, customer, &ninv, err);
     if (rc) goto fail;
     /* commit merges the deltas; cells that become empty are dropped, so no
      * trace of rare values stays */
@@ -1004,13 +1192,32 @@ static void sq_close(struct cx_store *b)
     free(s);
 }
 
+/* Puts that call the store's after_insert hook for new rows. */
+static int put_response_hooked(struct cx_store *b, const struct cx_response *r, enum cx_put *res,
+                               struct cx_err *err)
+{
+    int rc = sq_put_response(b, r, res, err);
+    if (!rc && *res == CX_PUT_INSERTED && b->after_insert)
+        rc = b->after_insert(b->after_insert_ctx, b, 0, r, err);
+    return rc;
+}
+
+static int put_event_hooked(struct cx_store *b, const struct cx_event *e, enum cx_put *res,
+                            struct cx_err *err)
+{
+    int rc = sq_put_event(b, e, res, err);
+    if (!rc && *res == CX_PUT_INSERTED && b->after_insert)
+        rc = b->after_insert(b->after_insert_ctx, b, 1, e, err);
+    return rc;
+}
+
 static const struct cx_store_vt sqlite_vt = {
     .close = sq_close,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
-    .put_response = sq_put_response,
-    .put_event = sq_put_event,
+    .put_response = put_response_hooked,
+    .put_event = put_event_hooked,
     .scan_responses = sq_scan_responses,
     .scan_events = sq_scan_events,
     .scan_rollup = sq_scan_rollup,
@@ -1029,8 +1236,46 @@ static const struct cx_store_vt sqlite_vt = {
     .invitation_get = sq_invitation_get,
     .invitation_mark = sq_invitation_mark,
     .scan_invitations = sq_scan_invitations,
+    .customer_find = sq_customer_find,
+    .invitation_fail = sq_invitation_fail,
+    .last_invited = sq_last_invited,
+    .outbox_put = sq_outbox_put,
+    .outbox_claim = sq_outbox_claim,
+    .outbox_finish = sq_outbox_finish,
+    .outbox_list = sq_outbox_list,
+    .outbox_retry = sq_outbox_retry,
+    .outbox_recover = sq_outbox_recover,
+    .outbox_by_provider = sq_outbox_by_provider,
+    .contact_put = sq_contact_put,
+    .contact_get = sq_contact_get,
+    .contact_find = sq_contact_find,
+    .optout_set = sq_optout_set,
+    .optout_check = sq_optout_check,
+    .conv_get = sq_conv_get,
+    .conv_put = sq_conv_put,
+    .trigger_put = sq_trigger_put,
+    .trigger_list = sq_trigger_list,
+    .trigger_delete = sq_trigger_delete,
+    .alert_put = sq_alert_put,
+    .alert_list = sq_alert_list,
+    .alert_delete = sq_alert_delete,
+    .alert_secret = sq_alert_secret,
+    .alert_fired = sq_alert_fired,
+    .ticket_claim = sq_ticket_claim,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
+    .user_create = sq_user_create,
+    .user_list = sq_user_list,
+    .user_delete = sq_user_delete,
+    .user_check = sq_user_check,
+    .session_create = sq_session_create,
+    .session_get = sq_session_get,
+    .session_delete = sq_session_delete,
+    .task_scan = sq_task_scan,
+    .task_counts = sq_task_counts,
+    .task_update = sq_task_update,
+    .scan_responses_latest = sq_scan_responses_latest,
+    .latest_day = sq_latest_day,
 };
 
 static int user_version(struct sq_store *s, int *v)

@@ -1,5 +1,6 @@
 #include "util/tz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 /* The zone the C library's TZ currently names (localtime_r reads it). */
 static const struct cx_tz *active;
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct cx_tz {
     char name[128];
@@ -60,7 +62,9 @@ int cx_tz_open(const char *name, struct cx_tz **out, struct cx_err *err)
 
 void cx_tz_free(struct cx_tz *tz)
 {
+    pthread_mutex_lock(&tz_lock);
     if (active == tz) active = NULL;
+    pthread_mutex_unlock(&tz_lock);
     free(tz);
 }
 
@@ -91,12 +95,21 @@ static int32_t offset_at(struct cx_tz *tz, int64_t sec)
     if (tz->block[slot] == b) return tz->offset[slot];
     time_t t = (time_t)(b * 900);
     struct tm tm;
-    activate(tz);
     int32_t off = 0;
+    /* TZ is process-wide: switching it and reading it must not interleave
+     * with another thread's switch */
+    pthread_mutex_lock(&tz_lock);
+    activate(tz);
     if (localtime_r(&t, &tm)) off = (int32_t)tm.tm_gmtoff;
+    pthread_mutex_unlock(&tz_lock);
     tz->block[slot] = b;
     tz->offset[slot] = off;
     return off;
+}
+
+int32_t cx_tz_offset(struct cx_tz *tz, int64_t utc_sec)
+{
+    return tz->utc ? 0 : offset_at(tz, utc_sec);
 }
 
 int64_t cx_tz_local_day(struct cx_tz *tz, int64_t utc_sec)

@@ -19,6 +19,8 @@ int cx_tz_is_utc(const struct cx_tz *tz);
 /* Local calendar day (days since 1970-01-01) of the instant utc_sec. */
 int64_t cx_tz_local_day(struct cx_tz *tz, int64_t utc_sec);
 
+/* Offset of local time from UTC at utc_sec, in seconds (thread-safe). */
+int32_t cx_tz_offset(struct cx_tz *tz, int64_t utc_sec);
 /* First instant (UTC seconds) of local day `day`. */
 int64_t cx_tz_day_start(struct cx_tz *tz, int64_t day);
 

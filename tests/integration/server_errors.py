@@ -38,6 +38,8 @@ def route_of(path):
     if p.startswith("/api/v1/customers/") and "/" not in urllib.parse.unquote(
             p[len("/api/v1/customers/"):]):
         return "/api/v1/customers/{id}"
+    if not p.startswith("/api/"):
+        return "dashboard"  # every other path is the dashboard's (login first)
     return "unmatched"
 
 
@@ -258,13 +260,19 @@ def main(t):
 
     # ------------------------------------------------------------------ 404
     t.section("404 not found")
-    for method, path, key in [("GET", "/nope", None), ("GET", "/api/v1/nope", read),
+    for method, path, key in [("GET", "/api/v1/nope", read),
                               ("GET", "/api/v2/report", read), ("GET", "/api/v1/report/", read),
                               ("GET", "/api/v1/customers/a/b", read),
-                              ("POST", "/api/v1/response", ingest), ("GET", "/", None),
-                              ("GET", "/api/v1", read), ("GET", "/metrics/x", read)]:
+                              ("POST", "/api/v1/response", ingest),
+                              ("GET", "/api/v1", read)]:
         st, h, b = req(method, path, key=key)
         check_error(t, "%s %s" % (method, path), st, h, b, 404, "not_found")
+    # paths outside /api/ are the dashboard's: without a session, the login
+    for path in ("/nope", "/", "/metrics/x"):
+        st, h, b = req("GET", path, key=read)
+        t.check(st == 303 and h.get("location", "").startswith("/login"),
+                "GET %s without a session: 303 to the login page, got %r %r"
+                % (path, st, h.get("location")))
     for cust in ("nobody", "c%C3%B8-nobody", "c%2099"):
         st, h, b = req("GET", "/api/v1/customers/" + cust, key=read)
         check_error(t, "GET unknown customer " + cust, st, h, b, 404, "not_found")

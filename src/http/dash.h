@@ -1,0 +1,14 @@
+/* dash.h - the web dashboard served at "/" by `cxpulse serve`: server-rendered
+ * HTML with inline SVG charts (http/svg.h), no JavaScript needed, behind
+ * user sessions (cookie) with CSRF-protected forms. */
+#ifndef CX_DASH_H
+#define CX_DASH_H
+
+#include "http/api.h"
+
+/* Handles every request whose path is not an API, survey-page, widget,
+ * webhook, health or metrics route: dashboard pages, the login form, static
+ * assets (/dash.css) and the dashboard's 404 page. Always fills resp. */
+void cx_dash_handle(struct cx_api *api, const struct cx_http_req *req, struct cx_http_resp *resp);
+
+#endif
