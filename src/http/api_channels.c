@@ -636,9 +636,9 @@ static void outbox(struct cx_api *api, const struct cx_http_req *req, const char
         cx_api_send_json(resp, 200, json_pack("{s:o}", "messages", arr));
         return;
     }
-    char *end;
-    long long id = strtoll(rest + 1, &end, 10);
-    if (*rest != '/' || id <= 0 || strcmp(end, "/retry")) {
+    size_t rl = strlen(rest);
+    if (*rest != '/' || rl < 8 || strcmp(rest + rl - 6, "/retry") ||
+        memchr(rest + 1, '/', rl - 7)) {
         cx_api_send_error(resp, 404, "no such resource: %s", req->path);
         return;
     }
@@ -647,6 +647,12 @@ static void outbox(struct cx_api *api, const struct cx_http_req *req, const char
         return;
     }
     if (!cx_api_authorize(api, req, CX_NEED_ADMIN, NULL, resp)) return;
+    char *end;
+    long long id = strtoll(rest + 1, &end, 10);
+    if (id <= 0 || strcmp(end, "/retry")) {
+        cx_api_send_error(resp, 404, "no outbox message '%.*s'", (int)(rl - 7), rest + 1);
+        return;
+    }
     struct retry r = {id, now_unix()};
     int rc = submit(api, apply_retry, &r, &err);
     if (rc)
