@@ -43,6 +43,7 @@ int cmd_serve(int argc, char **argv)
                                          {"max-attempts", required_argument, 0, 'A'},
                                          {"alert-check-seconds", required_argument, 0, 'K'},
                                          {"dispatch-tick-ms", required_argument, 0, 'P'},
+                                         {"dashboard-refresh", required_argument, 0, 'W'},
                                          {0, 0, 0, 0}};
     const char *data = NULL;
     const char *listen = env_or("CXPULSE_LISTEN", "127.0.0.1:8080");
@@ -62,6 +63,7 @@ int cmd_serve(int argc, char **argv)
     const char *max_attempts = env_or("CXPULSE_MAX_ATTEMPTS", "8");
     const char *alert_check = env_or("CXPULSE_ALERT_CHECK_SECONDS", "300");
     const char *tick = env_or("CXPULSE_DISPATCH_TICK_MS", "500");
+    const char *warm = env_or("CXPULSE_DASHBOARD_REFRESH", "240");
     int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -120,6 +122,9 @@ int cmd_serve(int argc, char **argv)
         case 'P':
             tick = optarg;
             break;
+        case 'W':
+            warm = optarg;
+            break;
         default:
             return cli_usage_error("serve", "bad option");
         }
@@ -140,6 +145,11 @@ int cmd_serve(int argc, char **argv)
     if (fd > 3650 || mx < 1 || mx > 100 || rb < 1 || rb > 86400000 || tk < 10 || tk > 60000)
         return cli_usage_error("serve", "--fatigue-days 0-3650, --max-attempts 1-100, "
                                         "--retry-base-ms 1-86400000, --dispatch-tick-ms 10-60000");
+    unsigned long long wm = 0;
+    if (strcmp(warm, "off") &&
+        (to_ulong("--dashboard-refresh", warm, &wm) || wm < 10 || wm > 86400))
+        return cli_usage_error("serve", "--dashboard-refresh: 10-86400 seconds, or off");
+    int warm_s = strcmp(warm, "off") ? (int)wm : -1;
     struct cx_delivery_cfg dcfg;
     cx_delivery_defaults(&dcfg);
     dcfg.fatigue_days = (int)fd;
@@ -159,6 +169,7 @@ int cmd_serve(int argc, char **argv)
     }
     struct cx_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
+    cfg.dash_warm_s = warm_s;
     cfg.dir = cli_data_dir(data);
     cfg.listen = listen;
     cfg.threads = (unsigned)th;

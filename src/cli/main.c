@@ -214,6 +214,10 @@ const struct cli_command cli_commands[] = {
      "  --alert-check-seconds S  how often metric-drop alerts are checked (default 300,\n"
      "                      0 = never)\n"
      "  --dispatch-tick-ms MS  how often the outbox is polled (default 500)\n\n"
+     "Dashboard (/; users: `cxpulse user`):\n"
+     "  --dashboard-refresh S  the slow default views (operations, issues, drivers)\n"
+     "                      are computed at start and every S seconds in the\n"
+     "                      background (default 240; 'off'; CXPULSE_DASHBOARD_REFRESH)\n\n"
      "Survey pages: /s/TOKEN (see `cxpulse send`); web widget: /widget.js; channel\n"
      "webhooks: /webhooks/whatsapp, /webhooks/sms; unsubscribe: /u/TOKEN; chat\n"
      "endpoint: POST /api/v1/chat.\n"},

@@ -35,7 +35,8 @@ struct cx_http_req {
      * sets header_fn; tests may leave it NULL (every lookup gives NULL). */
     const char *(*header_fn)(void *hctx, const char *name);
     void *hctx;
-    int tls; /* the request came over TLS (or a trusted proxy said so) */
+    int tls;    /* the request came over TLS (or a trusted proxy said so) */
+    int warmup; /* the server's own dashboard warm-up (never from the network) */
 };
 
 /* The value of request header name, or NULL. */

@@ -6,7 +6,7 @@
  * Issues and drivers are slow over a large store (topic mining takes about
  * 13 s per million texts, drivers seconds), so both read a bounded amount of
  * data and keep their results per filter for a few minutes in a small
- * shared cache (struct memo); the page says so. Definitions (surveys,
+ * shared cache (http/dash_memo.h); the page says so. Definitions (surveys,
  * triggers, alerts) are written through the server's writer thread.
  *
  * UI text: every visible string is a whole English phrase passed through
@@ -32,6 +32,7 @@
 #include "engine/drivers.h"
 #include "engine/journey.h"
 #include "http/dash_int.h"
+#include "http/dash_memo.h"
 #include "http/svg.h"
 #include "io/survey_json.h"
 #include "text/topics.h"
@@ -96,13 +97,6 @@ __attribute__((format(printf, 2, 3))) static void put_textf(struct cx_html *h, c
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *param(struct cx_dash_req *d, const char *key)
 {
     const char *v = cx_dash_param(d, key);
@@ -162,15 +156,6 @@ static void page_period(struct cx_dash_req *d, struct cx_scan_filter *sf)
 
 /* Identifies the data directory behind d->store (its token secret is random
  * per store), so that cached results never cross stores. */
-static void store_tag(struct cx_dash_req *d, char out[17])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = hex[d->store->token_secret[i] >> 4];
-        out[2 * i + 1] = hex[d->store->token_secret[i] & 15];
-    }
-    out[16] = 0;
-}
 
 /* 1 if s is 1-64 of [a-z0-9_-] (survey, trigger and alert ids). */
 static int valid_id(const char *s)
@@ -189,120 +174,6 @@ static int valid_id(const char *s)
 static void set_status(struct cx_dash_req *d, int status)
 {
     if (d->resp->status == 200) d->resp->status = status;
-}
-
-/* ------------------------------------------------------------------ */
-/* memo: results shared between requests for a few minutes             */
-
-#define MEMO_SLOTS 8
-
-struct memo_ent {
-    char key[768];
-    int64_t made_ms; /* monotonic, when computed */
-    time_t made;     /* wall clock, shown on the page */
-    int ready;       /* 0 while being computed */
-    int refs;        /* the cache's slot and each request holding it */
-    void *val;
-};
-
-struct memo {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    void (*drop)(void *val);
-    struct memo_ent *slot[MEMO_SLOTS];
-};
-
-typedef int (*memo_fn)(void *ctx, void **val, struct cx_err *err);
-
-static void memo_unref_locked(struct memo *m, struct memo_ent *e)
-{
-    if (--e->refs == 0) {
-        if (e->val) m->drop(e->val);
-        free(e);
-    }
-}
-
-/* Releases an entry returned by memo_get. */
-static void memo_put(struct memo *m, struct memo_ent *e)
-{
-    if (!e) return;
-    pthread_mutex_lock(&m->mu);
-    memo_unref_locked(m, e);
-    pthread_mutex_unlock(&m->mu);
-}
-
-/* Returns the value for key computed less than ttl_ms ago, or computes it
- * with fn(ctx) (one request computes, others asking for the same key wait
- * for it) and keeps it in the least recently computed slot. The caller
- * releases the entry with memo_put. NULL with err on failure (failures are
- * not kept). */
-static struct memo_ent *memo_get(struct memo *m, const char *key, int64_t ttl_ms, memo_fn fn,
-                                 void *ctx, struct cx_err *err)
-{
-    pthread_mutex_lock(&m->mu);
-    int at = -1;
-    for (;;) {
-        at = -1;
-        for (int i = 0; i < MEMO_SLOTS; i++)
-            if (m->slot[i] && !strcmp(m->slot[i]->key, key)) at = i;
-        if (at >= 0 && !m->slot[at]->ready) {
-            pthread_cond_wait(&m->cv, &m->mu);
-            continue;
-        }
-        if (at >= 0 && mono_ms() - m->slot[at]->made_ms < ttl_ms) {
-            struct memo_ent *e = m->slot[at];
-            e->refs++;
-            pthread_mutex_unlock(&m->mu);
-            return e;
-        }
-        break;
-    }
-    struct memo_ent *e = calloc(1, sizeof *e);
-    if (!e) {
-        pthread_mutex_unlock(&m->mu);
-        cx_fail(err, CX_ENOMEM, "out of memory");
-        return NULL;
-    }
-    snprintf(e->key, sizeof e->key, "%s", key);
-    e->refs = 1;
-    /* a slot: the stale entry of this key, an empty one, or the oldest
-     * finished one; none free (all being computed): not kept */
-    if (at < 0)
-        for (int i = 0; i < MEMO_SLOTS && at < 0; i++)
-            if (!m->slot[i]) at = i;
-    if (at < 0) {
-        int best = -1;
-        for (int i = 0; i < MEMO_SLOTS; i++)
-            if (m->slot[i]->ready && (best < 0 || m->slot[i]->made_ms < m->slot[best]->made_ms))
-                best = i;
-        at = best;
-    }
-    if (at >= 0) {
-        if (m->slot[at]) memo_unref_locked(m, m->slot[at]);
-        m->slot[at] = e;
-        e->refs++;
-    }
-    pthread_mutex_unlock(&m->mu);
-
-    int rc = fn(ctx, &e->val, err);
-
-    pthread_mutex_lock(&m->mu);
-    e->ready = 1;
-    e->made_ms = mono_ms();
-    e->made = time(NULL);
-    if (rc) {
-        /* drop the cache's reference(s) and ours; waiters keep theirs */
-        for (int i = 0; i < MEMO_SLOTS; i++)
-            if (m->slot[i] == e) {
-                m->slot[i] = NULL;
-                e->refs--;
-            }
-        memo_unref_locked(m, e);
-        e = NULL;
-    }
-    pthread_cond_broadcast(&m->cv);
-    pthread_mutex_unlock(&m->mu);
-    return e;
 }
 
 /* ------------------------------------------------------------------ */
@@ -479,8 +350,7 @@ static int issues_compute(void *ctx, void **val, struct cx_err *err)
     return CX_OK;
 }
 
-static struct memo issues_memo = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, issues_drop, {0}};
+static struct cx_memo issues_memo = CX_MEMO_INIT(issues_drop);
 
 static const char *const issue_langs[][2] = {
     {"", N_("Any language")}, {"en", N_("English")}, {"nb", N_("Norwegian (bokmål)")},
@@ -531,11 +401,12 @@ void cx_dash_page_issues(struct cx_dash_req *d)
     struct issues_ctx ic = {d, {0}, lang};
     page_period(d, &ic.sf);
     char tag[17], key[768];
-    store_tag(d, tag);
+    cx_memo_store_tag(d->store, tag);
     snprintf(key, sizeof key, "%s|%lld|%lld|%s|%s", tag, (long long)ic.sf.from.sec,
              (long long)ic.sf.to.sec, ic.sf.channel ? ic.sf.channel : "", lang ? lang : "");
     struct cx_err err = {{0}};
-    struct memo_ent *e = memo_get(&issues_memo, key, ISSUES_TTL_MS, issues_compute, &ic, &err);
+    struct cx_memo_ent *e =
+        cx_memo_get(&issues_memo, key, ISSUES_TTL_MS, issues_compute, &ic, &err);
     if (!e) {
         cx_dash_error(d, 500, F_("The issues could not be computed: %s"), err.msg);
         return;
@@ -576,7 +447,7 @@ void cx_dash_page_issues(struct cx_dash_req *d)
     }
     if (tb && cx_dash_table_export(d, tb)) {
         cx_dash_table_free(tb);
-        memo_put(&issues_memo, e);
+        cx_memo_put(&issues_memo, e);
         return;
     }
 
@@ -669,7 +540,7 @@ void cx_dash_page_issues(struct cx_dash_req *d)
         }
     }
     cx_dash_table_free(tb);
-    memo_put(&issues_memo, e);
+    cx_memo_put(&issues_memo, e);
     cx_dash_end(d, &h);
 }
 
@@ -707,8 +578,7 @@ static int drivers_compute(void *ctx, void **val, struct cx_err *err)
     return CX_OK;
 }
 
-static struct memo drivers_memo = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, drivers_drop, {0}};
+static struct cx_memo drivers_memo = CX_MEMO_INIT(drivers_drop);
 
 /* The 95 % interval of a driver's effect from its Welch statistic (the
  * standard error is effect / t); NAN when t is 0 (no spread known). */
@@ -781,12 +651,13 @@ void cx_dash_page_drivers(struct cx_dash_req *d)
     c.o.channel = sf.channel;
     c.o.touchpoint = sf.touchpoint;
     char tag[17], key[768];
-    store_tag(d, tag);
+    cx_memo_store_tag(d->store, tag);
     snprintf(key, sizeof key, "%s|%d|%d|%lld|%lld|%s|%s", tag, (int)c.o.kind, c.o.drops,
              (long long)sf.from.sec, (long long)sf.to.sec, sf.channel ? sf.channel : "",
              sf.touchpoint ? sf.touchpoint : "");
     struct cx_err err = {{0}};
-    struct memo_ent *e = memo_get(&drivers_memo, key, DRIVERS_TTL_MS, drivers_compute, &c, &err);
+    struct cx_memo_ent *e =
+        cx_memo_get(&drivers_memo, key, DRIVERS_TTL_MS, drivers_compute, &c, &err);
     if (!e) {
         cx_dash_error(d, 500, F_("The drivers could not be computed: %s"), err.msg);
         return;
@@ -838,7 +709,7 @@ void cx_dash_page_drivers(struct cx_dash_req *d)
     }
     if (tb && cx_dash_table_export(d, tb)) {
         cx_dash_table_free(tb);
-        memo_put(&drivers_memo, e);
+        cx_memo_put(&drivers_memo, e);
         return;
     }
 
@@ -895,7 +766,7 @@ void cx_dash_page_drivers(struct cx_dash_req *d)
         cx_dash_table_render(d, &h, tb);
     }
     cx_dash_table_free(tb);
-    memo_put(&drivers_memo, e);
+    cx_memo_put(&drivers_memo, e);
     cx_dash_end(d, &h);
 }
 

@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "engine/report.h"
 #include "http/dash_int.h"
+#include "http/dash_memo.h"
 #include "http/svg.h"
 
 #define T(s) cx_dash_t(s)
@@ -123,6 +124,66 @@ static struct cx_report *run(struct cx_dash_req *d, const char *metrics, const c
         return NULL;
     }
     return r;
+}
+
+/* Event metrics (operations) and attribute filters read every row of the
+ * period: those reports are shared between requests for a few minutes, and
+ * the warmer keeps the default view computed (http/dash_memo.h). */
+#define REPORT_TTL_MS (10 * 60 * 1000)
+
+static void report_drop(void *v)
+{
+    cx_report_free(v);
+}
+
+static struct cx_memo report_memo = CX_MEMO_INIT(report_drop);
+
+struct report_job {
+    struct cx_store *s;
+    const struct cx_query *q;
+};
+
+static int report_compute(void *ctx, void **val, struct cx_err *err)
+{
+    struct report_job *j = ctx;
+    struct cx_report *r = NULL;
+    int rc = cx_report_run(j->s, j->q, &r, err);
+    *val = r;
+    return rc;
+}
+
+/* Like run(), through the memo; *made gets when the result was computed.
+ * The caller releases *ent with cx_memo_put. */
+static const struct cx_report *run_shared(struct cx_dash_req *d, const char *metrics,
+                                          const char *by, int compare,
+                                          struct cx_memo_ent **ent)
+{
+    struct cx_query q;
+    cx_query_init(&q);
+    struct cx_err err = {{0}};
+    int rc = cx_query_add_metrics(&q, metrics, &err);
+    if (!rc && by && by[0]) rc = cx_query_add_by(&q, by, &err);
+    if (!rc) rc = cx_dash_apply_query(d, &q, &err);
+    if (!rc && compare && !(q.compare = strdup("previous"))) rc = CX_ENOMEM;
+    *ent = NULL;
+    if (!rc) {
+        char tag[17], key[768];
+        cx_memo_store_tag(d->store, tag);
+        int n = snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%d", tag, metrics, by ? by : "",
+                         q.from ? q.from : "", q.to ? q.to : "", q.tz ? q.tz : "", compare);
+        for (size_t i = 0; i < q.nwhere && n > 0 && (size_t)n < sizeof key; i++)
+            n += snprintf(key + n, sizeof key - (size_t)n, "|%s=%s", q.where[i].key,
+                          q.where[i].val);
+        struct report_job j = {d->store, &q};
+        *ent = cx_memo_get(&report_memo, key, REPORT_TTL_MS, report_compute, &j, &err);
+        if (!*ent) rc = err.msg[0] ? CX_EINVAL : CX_ENOMEM;
+    }
+    cx_query_free(&q);
+    if (rc) {
+        cx_dash_error(d, rc == CX_EINVAL ? 400 : 500, "%s", err.msg[0] ? err.msg : cx_strerror(rc));
+        return NULL;
+    }
+    return (*ent)->val;
 }
 
 static void scan_note(struct cx_dash_req *d, struct cx_html *h)
@@ -586,12 +647,13 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     const size_t nm = sizeof ms / sizeof ms[0];
     const char *list = "call_abandonment,chat_abandonment,avg_wait,cart_abandonment,churn,fcr,"
                        "resolution_hours,resolution_hours_p90,transfers";
-    struct cx_report *cur = run(d, list, NULL, 1);
+    struct cx_memo_ent *e_cur = NULL, *e_ch = NULL;
+    const struct cx_report *cur = run_shared(d, list, NULL, 1, &e_cur);
     if (!cur) return;
     /* each report reads the events of its metrics: the channel split is a
      * third pass, so it runs only when asked for (by=channel) */
     int split = !strcmp(d->f.by, "channel");
-    struct cx_report *ch = split ? run(d, list, "channel", 0) : NULL;
+    const struct cx_report *ch = split ? run_shared(d, list, "channel", 0, &e_ch) : NULL;
     struct cx_dash_table *t = NULL;
     if (split && !ch) goto out;
     static const char *const hd[] = {"channel", "metric", "n", "value", "ci_low", "ci_high"};
@@ -615,9 +677,19 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     struct cx_html h = {0};
     cx_dash_begin(d, &h, T("Operations"), "operations");
     cx_dash_filters(d, &h, CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_ATTR);
-    cx_dash_note(&h, T("Operations metrics are computed from every call, chat, ticket, cart and "
-                       "subscription event when the page is asked for: with many events this "
-                       "page takes seconds."));
+    {
+        char when[32];
+        struct tm tmv;
+        gmtime_r(&e_cur->made, &tmv);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tmv);
+        char note[512];
+        snprintf(note, sizeof note,
+                 T("Operations metrics read every call, chat, ticket, cart and subscription "
+                   "event of the period; they were computed at %s and are kept for up to 10 "
+                   "minutes (the default view is recomputed in the background)."),
+                 when);
+        cx_dash_note(&h, note);
+    }
     cx_html_raw(&h, "<div class=\"tiles\">");
     for (size_t k = 0; k < nm; k++) {
         const struct cx_report_row *row = NULL;
@@ -640,8 +712,8 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     cx_dash_end(d, &h);
 out:
     cx_dash_table_free(t);
-    cx_report_free(cur);
-    cx_report_free(ch);
+    cx_memo_put(&report_memo, e_cur);
+    cx_memo_put(&report_memo, e_ch);
 }
 
 /* ---- Responses ---- */

@@ -2,6 +2,7 @@
  * the access log and graceful shutdown. */
 #include "http/server.h"
 #include "http/api_int.h"
+#include "http/dash.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -290,6 +291,8 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
         }
         cx_api_set_dispatcher(sv.api, disp);
     }
+    struct cx_dash_warmer *warm =
+        cfg->dash_warm_s >= 0 ? cx_dash_warm_start(sv.api, (unsigned)cfg->dash_warm_s) : NULL;
     printf("cxpulse %s listening on http://%s:%u (data %s, %u threads)\n", CX_VERSION, addr,
            info ? info->port : ntohs(sa.sin_port), cfg->dir, threads);
     fflush(stdout);
@@ -304,6 +307,7 @@ int cx_server_run(const struct cx_server_config *cfg, struct cx_err *err)
     MHD_stop_daemon(d);
     /* after quiesce the listening socket is ours to close */
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
+    cx_dash_warm_stop(warm);
     cx_dispatch_stop(disp); /* finishes the message being sent */
     cx_writer_stop(w);      /* commits whatever is queued */
     cx_api_free(sv.api);

@@ -16,6 +16,8 @@ struct cx_server_config {
     /* Outbound dispatcher; used when api.delivery is set. dir, chan and
      * dcfg are filled in by the server. */
     struct cx_dispatch_cfg dispatch;
+    /* Dashboard warm-up period in seconds: 0 = default (240), -1 = off. */
+    int dash_warm_s;
 };
 
 /* Runs the server until SIGTERM or SIGINT, then stops accepting, lets
