@@ -8,6 +8,7 @@
  * that token in the field "csrf" (the login form uses a short-lived cookie
  * of its own, double-submit). A viewer's POST is refused before any page
  * runs; logout deletes the session. */
+#include <ctype.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -975,10 +976,19 @@ static const char *safe_next(const char *next)
 static void login_page(struct cx_dash_req *d, int status, const char *msg, const char *next,
                        const char *name)
 {
-    unsigned char raw[16];
-    char tok[33];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(tok, sizeof tok, raw, sizeof raw);
+    /* the form's token is the cxlogin cookie's value (double submit): a
+     * browser that already holds one keeps it, so a second login page (a
+     * favicon or another tab redirected here) does not void the first form */
+    char tok[40];
+    cookie(d->req, "cxlogin", tok, sizeof tok);
+    size_t tl = strlen(tok);
+    int ok = tl == 32;
+    for (size_t i = 0; ok && i < tl; i++) ok = isxdigit((unsigned char)tok[i]) != 0;
+    if (!ok) {
+        unsigned char raw[16];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(tok, 33, raw, sizeof raw);
+    }
     set_cookie(d, 1, "cxlogin", tok, "/login", "Strict", 3600);
     struct cx_html h = {0};
     head(&h, T("Sign in"));
