@@ -203,12 +203,15 @@ static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_su
                 link, opts[i].aria, opts[i].label);
         fprintf(tf, "%s: %s\n", opts[i].label, link);
     }
+    static const char *const unsub[CX_NLANGS] = {"Unsubscribe", "Meld deg av", "Abonelikten çık",
+                                                 "لغو اشتراک", "Dezabonare"};
+    const char *u = unsub[lang_of(lang)];
     snprintf(link, sizeof link, "%s/u/%s", cfg->base_url, token);
     fprintf(hf,
-            "</p><p style=\"font-size:12px;color:#555\"><a href=\"%s\">Unsubscribe</a></p>"
+            "</p><p style=\"font-size:12px;color:#555\"><a href=\"%s\">%s</a></p>"
             "</body></html>",
-            link);
-    fprintf(tf, "\nUnsubscribe: %s\n", link);
+            link, u);
+    fprintf(tf, "\n%s: %s\n", u, link);
     fclose(hf);
     fclose(tf);
     html = json_string(h);

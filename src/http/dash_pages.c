@@ -533,7 +533,9 @@ static int cmp_row_value(const void *a, const void *b)
 
 void cx_dash_page_effort(struct cx_dash_req *d)
 {
-    const char *metric = d->f.metric[0] ? d->f.metric : "ces";
+    /* the map's default is CES: the filter form shows what the map shows */
+    if (!d->f.metric[0]) snprintf(d->f.metric, sizeof d->f.metric, "ces");
+    const char *metric = d->f.metric;
     enum cx_metric m;
     if (cx_metric_parse(metric, &m) || !is_score_metric(m)) {
         cx_dash_error(d, 400, "%s",
