@@ -93,6 +93,21 @@ void cx_deliver_norm_phone(const char *in, char *out, size_t cap)
     out[o] = 0;
 }
 
+/* An outbox key that stays unique for long ids: prefix, then 24 hex
+ * characters of a hash of a and b. */
+static void idem_of(const char *prefix, const char *a, const char *b, char *out, size_t cap)
+{
+    unsigned char h[12];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)a, strlen(a) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)(b ? b : ""), b ? strlen(b) : 0);
+    crypto_generichash_final(&st, h, sizeof h);
+    char hex[25];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, cap, "%s-%s", prefix, hex);
+}
+
 static int oom(struct cx_err *err)
 {
     return cx_fail(err, CX_ENOMEM, "out of memory");
@@ -327,14 +342,14 @@ int cx_deliver_invite(struct cx_store *s, const struct cx_delivery_cfg *cfg,
 
 /* ---- quiet hours, opt-outs ---- */
 
-int64_t cx_deliver_after_quiet(const struct cx_delivery_cfg *cfg, const char *tzname, int64_t t)
+int64_t cx_deliver_after_quiet(const struct cx_delivery_cfg *cfg, const char *zone, int64_t t)
 {
     int qs = cfg->quiet_start, qe = cfg->quiet_end;
     if (qs == qe || qs < 0 || qs > 23 || qe < 0 || qe > 23) return t;
-    if (!tzname || !*tzname) tzname = cfg->default_tz;
+    if (!zone || !*zone) zone = cfg->default_tz;
     struct cx_tz *tz = NULL;
     struct cx_err err = {{0}};
-    if (cx_tz_open(tzname && *tzname ? tzname : "UTC", &tz, &err) && cx_tz_open("UTC", &tz, &err))
+    if (cx_tz_open(zone && *zone ? zone : "UTC", &tz, &err) && cx_tz_open("UTC", &tz, &err))
         return t;
     int64_t off = cx_tz_offset(tz, t);
     int64_t local = t + off;
@@ -546,24 +561,25 @@ static int default_threshold(const struct cx_response *r)
 
 /* Queues the alert's webhook and/or email with body. */
 static int queue_alert(struct cx_store *s, const char *alert_id, json_t *def, json_t *body,
-                       const char *subject, const char *idem_tail, int64_t now, struct cx_err *err)
+                       const char *subject, const char *idem_tail, const char *customer,
+                       int64_t now, struct cx_err *err)
 {
     const char *url = json_string_value(json_object_get(def, "webhook_url"));
     const char *mail = json_string_value(json_object_get(def, "email"));
     char idem[64];
     int rc = CX_OK;
     if (url) {
-        snprintf(idem, sizeof idem, "alert-%.20s-w-%.30s", alert_id, idem_tail);
+        idem_of("alert-w", alert_id, idem_tail, idem, sizeof idem);
         rc =
-            enqueue(s, "alert", "webhook", url, "", 0,
+            enqueue(s, "alert", "webhook", url, customer, 0,
                     dump(json_pack("{s:s, s:O, s:s}", "url", url, "body", body, "alert", alert_id)),
                     now, now, idem, err);
     }
     if (!rc && mail) {
         char *text = json_dumps(body, JSON_INDENT(2));
-        snprintf(idem, sizeof idem, "alert-%.20s-e-%.30s", alert_id, idem_tail);
+        idem_of("alert-e", alert_id, idem_tail, idem, sizeof idem);
         rc = enqueue(
-            s, "alert", "email", mail, "", 0,
+            s, "alert", "email", mail, customer, 0,
             dump(json_pack("{s:s, s:s, s:s?}", "to", mail, "subject", subject, "text", text)), now,
             now, idem, err);
         free(text);
@@ -576,7 +592,7 @@ int cx_deliver_alert(struct cx_store *s, const char *alert_id, const char *def_j
                      struct cx_err *err)
 {
     json_t *def = json_loads(def_json, 0, NULL), *body = json_loads(body_json, 0, NULL);
-    int rc = def && body ? queue_alert(s, alert_id, def, body, subject, idem_tail, now, err)
+    int rc = def && body ? queue_alert(s, alert_id, def, body, subject, idem_tail, "", now, err)
                          : cx_fail(err, CX_EINVAL, "alert %s: bad definition", alert_id);
     json_decref(def);
     json_decref(body);
@@ -610,7 +626,8 @@ static int low_score_alerts(struct cx_store *s, const struct cx_response *r, int
                 "kind", "low_score", "response", "id", r->id, "customer", r->customer, "metric",
                 cx_kind_name(r->kind), "score", r->score, "channel", r->channel, "touchpoint",
                 r->touchpoint, "comment", r->comment, "time", (json_int_t)r->t.sec);
-            rc = body ? queue_alert(s, rows[i].id, def, body, subject, r->id, now, err) : oom(err);
+            rc = body ? queue_alert(s, rows[i].id, def, body, subject, r->id, r->customer, now, err)
+                      : oom(err);
             json_decref(body);
             if (!rc) rc = s->vt->alert_fired(s, rows[i].id, now, err);
         }
@@ -709,17 +726,25 @@ static int fire_trigger(struct cx_store *s, const struct cx_delivery_cfg *cfg, c
         if (last && now - last < (int64_t)cfg->fatigue_days * 86400)
             return *outcome = CX_TRIG_FATIGUE, CX_OK;
     }
-    if (e->ref && *e->ref) {
-        struct cx_err e2 = {{0}};
-        rc = s->vt->ticket_claim(s, e->ref, 0, &e2);
-        if (rc == CX_EEXIST) return *outcome = CX_TRIG_TICKET_DONE, CX_OK;
-        if (rc) return cx_fail(err, rc, "%s", e2.msg);
-    }
     struct cx_survey *sv = NULL;
-    if ((rc = load_survey(s, survey, &sv, err))) {
-        /* a trigger naming a missing survey must not fail the ingest */
+    struct cx_err e2 = {{0}};
+    if (load_survey(s, survey, &sv, &e2)) {
+        /* a trigger naming a missing survey must not fail the ingest (nor
+         * use up the ticket) */
         *outcome = CX_TRIG_NO_MATCH;
         return CX_OK;
+    }
+    if (e->ref && *e->ref) {
+        /* claimed now, bound to the invitation below (erase finds it) */
+        rc = s->vt->ticket_claim(s, e->ref, 0, &e2);
+        if (rc == CX_EEXIST) {
+            cx_survey_free(sv);
+            return *outcome = CX_TRIG_TICKET_DONE, CX_OK;
+        }
+        if (rc) {
+            cx_survey_free(sv);
+            return cx_fail(err, rc, "%s", e2.msg);
+        }
     }
     /* context: the touchpoint (the trigger's, else the event type), the
      * ticket and the agent, so the response lands on the right touchpoint */
@@ -743,6 +768,7 @@ static int fire_trigger(struct cx_store *s, const struct cx_delivery_cfg *cfg, c
     int64_t inv = 0;
     rc = cx_deliver_invite(s, cfg, sv, e->customer, channel, to, c->lang, ctx, ctxlen, now, due,
                            &inv, err);
+    if (!rc && e->ref && *e->ref) rc = s->vt->ticket_claim(s, e->ref, inv, err);
     free(ctx);
     cx_survey_free(sv);
     if (!rc) *outcome = CX_TRIG_SCHEDULED;
@@ -856,7 +882,7 @@ int cx_deliver_inbound(struct cx_store *s, const struct cx_delivery_cfg *cfg, co
      * not queue a second reply */
     int step = have ? c.step * 10 + c.reasks : 0;
     if (msg_id && *msg_id)
-        snprintf(idem, sizeof idem, "re-%.58s", msg_id);
+        idem_of("re", channel, msg_id, idem, sizeof idem);
     else
         snprintf(idem, sizeof idem, "r-%.30s-%lld-%d", from, (long long)now, step);
     int rc = CX_OK;
@@ -877,6 +903,20 @@ int cx_deliver_inbound(struct cx_store *s, const struct cx_delivery_cfg *cfg, co
             rc = say(s, channel, from, have ? inv.customer : "", have ? inv.id : 0, buf, now, idem,
                      sync, err);
         if (sync) sync->done = 1;
+        free(inv.context);
+        return rc;
+    }
+    if (kw == CX_KW_HELP && have && c.step < 3) {
+        /* HELP is answered (carriers expect it) and changes nothing else */
+        struct cx_survey *hs = NULL;
+        struct cx_err e3 = {{0}};
+        int lo = 0, hi = 10;
+        if (!load_survey(s, inv.survey, &hs, &e3)) lo = hs->scale.min, hi = hs->scale.max;
+        cx_survey_free(hs);
+        cx_reply_text(L, CX_RT_HELP, lo, hi, buf, sizeof buf);
+        c.last_in = now;
+        rc = s->vt->conv_put(s, &c, err);
+        if (!rc) rc = say(s, channel, from, inv.customer, inv.id, buf, now, idem, sync, err);
         free(inv.context);
         return rc;
     }

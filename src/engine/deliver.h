@@ -99,7 +99,8 @@ int cx_deliver_alert(struct cx_store *s, const char *alert_id, const char *def_j
  * is stored as response "inv-<invitation>" (the follow-up becomes its
  * comment). Replies are queued in the outbox, except for chat (sync): then
  * they are appended to replies (up to 4, malloc'ed texts) for the caller.
- * Unknown senders get nothing. */
+ * HELP is answered at any step without changing it. Unknown senders get
+ * nothing, except STOP/START (the opt-out list is by address) and HELP. */
 struct cx_conv_replies {
     char *text[4];
     size_t n;

@@ -543,7 +543,8 @@ int sq_ticket_claim(struct cx_store *b, const char *ref, int64_t invitation, str
     sqlite3_stmt *st;
     int rc = prep(s,
                   "INSERT INTO ticket_surveys(ref,invitation) VALUES(?1,?2)"
-                  " ON CONFLICT(ref) DO NOTHING",
+                  " ON CONFLICT(ref) DO UPDATE SET invitation=excluded.invitation"
+                  " WHERE ticket_surveys.invitation=0 AND excluded.invitation<>0",
                   &st, err);
     if (rc) return rc;
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);

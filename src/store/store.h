@@ -317,8 +317,9 @@ struct cx_store_vt {
     int (*alert_secret)(struct cx_store *s, const char *id, char *secret, size_t cap,
                         struct cx_err *err);
     int (*alert_fired)(struct cx_store *s, const char *id, int64_t when, struct cx_err *err);
-    /* One survey per ticket: claims ref for the invitation; CX_EEXIST when
-     * the ticket already had one. */
+    /* One survey per ticket: claims ref (invitation 0: before the invitation
+     * exists; CX_EEXIST when the ticket already had one), then binds the
+     * claim to the invitation (a second call with its id). */
     int (*ticket_claim)(struct cx_store *s, const char *ref, int64_t invitation,
                         struct cx_err *err);
     int (*bulk_begin)(struct cx_store *s, int events, struct cx_err *err);
