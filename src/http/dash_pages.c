@@ -155,8 +155,7 @@ static int report_compute(void *ctx, void **val, struct cx_err *err)
 /* Like run(), through the memo; *made gets when the result was computed.
  * The caller releases *ent with cx_memo_put. */
 static const struct cx_report *run_shared(struct cx_dash_req *d, const char *metrics,
-                                          const char *by, int compare,
-                                          struct cx_memo_ent **ent)
+                                          const char *by, int compare, struct cx_memo_ent **ent)
 {
     struct cx_query q;
     cx_query_init(&q);
@@ -172,8 +171,8 @@ static const struct cx_report *run_shared(struct cx_dash_req *d, const char *met
         int n = snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%d", tag, metrics, by ? by : "",
                          q.from ? q.from : "", q.to ? q.to : "", q.tz ? q.tz : "", compare);
         for (size_t i = 0; i < q.nwhere && n > 0 && (size_t)n < sizeof key; i++)
-            n += snprintf(key + n, sizeof key - (size_t)n, "|%s=%s", q.where[i].key,
-                          q.where[i].val);
+            n +=
+                snprintf(key + n, sizeof key - (size_t)n, "|%s=%s", q.where[i].key, q.where[i].val);
         struct report_job j = {d->store, &q};
         *ent = cx_memo_get(&report_memo, key, REPORT_TTL_MS, report_compute, &j, &err);
         if (!*ent) rc = err.msg[0] ? CX_EINVAL : CX_ENOMEM;
