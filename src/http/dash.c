@@ -1182,6 +1182,7 @@ static void *warm_main(void *arg)
             req.path = warm_paths[i];
             req.warmup = 1;
             struct cx_http_resp resp;
+            memset(&resp, 0, sizeof resp); /* cx_api_handle does this for the others */
             cx_dash_handle(w->api, &req, &resp);
             if (resp.status != 200)
                 fprintf(stderr, "cxpulse: dashboard warm-up of %s: status %d\n", warm_paths[i],
