@@ -1381,6 +1381,40 @@ static void pick_form(struct cx_dash_req *d, struct cx_html *h, const char *acti
     cx_html_raw(h, "</button></form>");
 }
 
+/* Runs op on the POSTed id through the writer, then redirects to
+ * url?done_key=id. A missing or unknown id gets 404 with no_such; a store
+ * error 500 with failed_fmt, a format with one %s for the store's message. */
+static void pick_submit(struct cx_dash_req *d, enum def_op op, const char *url,
+                        const char *done_key, const char *no_such, const char *failed_fmt)
+{
+    const char *id = cx_dash_field(d, "id");
+    struct cx_err err = {{0}};
+    struct def_job j = {op, id, NULL, NULL};
+    int rc = id && *id ? submit_def(d, &j, &err) : CX_ENOTFOUND;
+    if (rc == CX_ENOTFOUND)
+        cx_dash_error(d, 404, "%s", no_such);
+    else if (rc)
+        cx_dash_error(d, 500, failed_fmt, err.msg);
+    else
+        redirect_with(d, url, done_key, id);
+}
+
+/* The start of a create form posting to url: the form's error summary, the
+ * CSRF token and action=create. create_form_close() ends it. */
+static void create_form_open(struct cx_dash_req *d, struct cx_html *h, const char *url,
+                             const char *form_id, const struct form *f)
+{
+    cx_html_printf(h, "<form method=\"post\" action=\"%s\" class=\"create\" novalidate>", url);
+    form_errors(h, form_id, f);
+    cx_dash_csrf_field(d, h);
+    cx_html_raw(h, "<input type=\"hidden\" name=\"action\" value=\"create\">");
+}
+
+static void create_form_close(struct cx_html *h, const char *button)
+{
+    put_wrap(h, "<p><button type=\"submit\">", button, "</button></p></form>");
+}
+
 /* ------------------------------------------------------------------ */
 /* /surveys                                                            */
 
@@ -1474,10 +1508,7 @@ static void surveys_render(struct cx_dash_req *d, struct form *f)
                       na);
         }
         put_tag(&h, "h2", T_("Create a survey"));
-        cx_html_raw(&h, "<form method=\"post\" action=\"/surveys\" class=\"create\" novalidate>");
-        form_errors(&h, "survey", f);
-        cx_dash_csrf_field(d, &h);
-        cx_html_raw(&h, "<input type=\"hidden\" name=\"action\" value=\"create\">");
+        create_form_open(d, &h, "/surveys", "survey", f);
         text_input(&h, "survey", f, "id", T_("Id"), "text",
                    "required maxlength=\"64\" pattern=\"[a-z0-9_\\-]+\" autocomplete=\"off\"",
                    T_("1 to 64 characters: a–z, 0–9, _ and -. Cannot be changed later."));
@@ -1489,7 +1520,7 @@ static void surveys_render(struct cx_dash_req *d, struct form *f)
                       "1-5, CES 1-7)."));
         select_input(&h, "survey", f, "style", T_("How the answers look"), styles, 5, "numbers");
         checkbox_input(&h, "survey", f, "followup", T_("Ask an open follow-up question"), 1);
-        put_wrap(&h, "<p><button type=\"submit\">", T_("Create survey"), "</button></p></form>");
+        create_form_close(&h, T_("Create survey"));
     }
     cx_dash_end(d, &h);
     if (f && f->failed) set_status(d, 422);
@@ -1555,16 +1586,8 @@ void cx_dash_page_surveys(struct cx_dash_req *d)
     if (!cx_dash_post_ok(d, 1)) return;
     const char *action = cx_dash_field(d, "action");
     if (action && !strcmp(action, "archive")) {
-        const char *id = cx_dash_field(d, "id");
-        struct cx_err err = {{0}};
-        struct def_job j = {OP_SURVEY_ARCHIVE, id, NULL, NULL};
-        int rc = id && *id ? submit_def(d, &j, &err) : CX_ENOTFOUND;
-        if (rc == CX_ENOTFOUND)
-            cx_dash_error(d, 404, F_("There is no such survey."));
-        else if (rc)
-            cx_dash_error(d, 500, F_("The survey was not archived: %s"), err.msg);
-        else
-            redirect_with(d, "/surveys", "archived", id);
+        pick_submit(d, OP_SURVEY_ARCHIVE, "/surveys", "archived", T_("There is no such survey."),
+                    F_("The survey was not archived: %s"));
         return;
     }
     struct form f;
@@ -1578,10 +1601,11 @@ void cx_dash_page_surveys(struct cx_dash_req *d)
 /* ------------------------------------------------------------------ */
 /* /triggers and /alerts                                               */
 
-/* The "not available" page when the store has no triggers/alerts yet. */
-static int defs_missing(struct cx_dash_req *d, const void *fn, const char *title, const char *nav)
+/* The "not available" page when the store cannot keep triggers/alerts
+ * (kept 0): 1 when it was sent. */
+static int defs_missing(struct cx_dash_req *d, int kept, const char *title, const char *nav)
 {
-    if (fn) return 0;
+    if (kept) return 0;
     struct cx_html h = {0};
     cx_dash_begin(d, &h, title, nav);
     put_tag(&h, "p", T_("Not available yet: this store cannot keep them."));
@@ -1643,6 +1667,190 @@ static int def_exists(const struct cx_def_row *rows, size_t n, const char *id)
     return 0;
 }
 
+#define DEF_MAX_COLS 12
+
+/* A definition page: /triggers or /alerts. The two share their flow (list
+ * table, delete form, create form, storing through the writer); this says
+ * what differs. UI text is whole English phrases, translated where shown
+ * (N_ marks them); *_fmt members are printf formats with one %s. */
+struct def_page {
+    const char *slug;           /* "triggers": nav item, table id and export key */
+    const char *url;            /* "/triggers" */
+    const char *form_id;        /* "trigger": the create form's id prefix */
+    const char *const *fields;  /* the create form's POSTed fields, NULL-ended */
+    const char *title, *intro;  /* intro: a paragraph under the title, or NULL */
+    const char *const *headers; /* ncols of them, at most DEF_MAX_COLS */
+    int ncols;
+    const char *created_fmt, *deleted_fmt; /* "Trigger %s was created." */
+    const char *none, *admins_only;        /* "There are no triggers yet." */
+    const char *delete_title, *pick_label; /* "Delete a trigger", "Trigger" */
+    const char *create_title, *create_button;
+    const char *exists;          /* "a trigger with this id exists" */
+    const char *read_failed_fmt; /* "The triggers could not be read: %s" */
+    const char *no_such;         /* "There is no such trigger." */
+    const char *not_deleted_fmt, *not_stored_fmt;
+    /* 1 when a new definition gets a signing secret, shown once on the
+     * answer to the create POST instead of a redirect */
+    int signs;
+    enum def_op put_op, delete_op;
+    /* 1 when the store can keep this kind of definition */
+    int (*kept)(const struct cx_store_vt *vt);
+    int (*list)(struct cx_store *s, struct cx_def_row **rows, size_t *n, struct cx_err *err);
+    /* Appends the table cells of row r, whose JSON is o (NULL when bad). */
+    void (*row)(struct cx_dash_table *tb, const struct cx_def_row *r, json_t *o);
+    /* Appends the create form (def_form_open, its fields, create_form_close)
+     * or a paragraph saying why it cannot be shown. */
+    void (*create_form)(struct cx_dash_req *d, struct cx_html *h, const struct def_page *p,
+                        const struct form *f);
+    /* Validates the form's fields other than the id and adds them to the
+     * definition o. 0, or -1 with f failed. */
+    int (*build)(struct cx_dash_req *d, struct form *f, json_t *o);
+};
+
+/* The start of p's create form, up to and including its id field. */
+static void def_form_open(struct cx_dash_req *d, struct cx_html *h, const struct def_page *p,
+                          const struct form *f)
+{
+    create_form_open(d, h, p->url, p->form_id, f);
+    text_input(h, p->form_id, f, "id", T_("Id"), "text",
+               "required maxlength=\"64\" autocomplete=\"off\"",
+               T_("1 to 64 characters: a–z, 0–9, _ and -."));
+}
+
+/* Validates the create form, builds the definition and stores it through
+ * the writer; for p->signs with a new signing secret, which *secret (65
+ * bytes) receives. 0, or -1 with f failed. */
+static int def_create(struct cx_dash_req *d, const struct def_page *p, struct form *f,
+                      const struct cx_def_row *rows, size_t n, char *secret)
+{
+    const char *id = form_val(f, "id");
+    if (!valid_id(id)) return form_fail(f, "id", F_("use 1 to 64 characters: a–z, 0–9, _ and -"));
+    if (def_exists(rows, n, id)) return form_fail(f, "id", "%s", T_(p->exists));
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(id));
+    if (p->build(d, f, o)) {
+        json_decref(o);
+        return -1;
+    }
+    char *json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!json) return form_fail(f, "", F_("out of memory"));
+    if (p->signs) {
+        unsigned char key[32];
+        randombytes_buf(key, sizeof key);
+        sodium_bin2hex(secret, 65, key, sizeof key);
+        sodium_memzero(key, sizeof key);
+    }
+    struct cx_err err = {{0}};
+    struct def_job j = {p->put_op, id, json, p->signs ? secret : NULL};
+    int rc = submit_def(d, &j, &err);
+    free(json);
+    return rc ? form_fail(f, "", tf(p->not_stored_fmt), err.msg) : 0;
+}
+
+/* The notice for a definition just created with a signing secret. */
+static void secret_notice(struct cx_html *h, const struct def_page *p, const char *id,
+                          const char *secret)
+{
+    cx_html_raw(h, "<div class=\"notice\" role=\"status\"><p>");
+    put_textf(h, tf(p->created_fmt), id);
+    cx_html_raw(h, "</p><p>");
+    cx_html_esc(h, T_("Its webhooks are signed with this secret. Copy it now: it is not "
+                      "shown again."));
+    cx_html_raw(h, "</p><p><code>");
+    cx_html_esc(h, secret);
+    cx_html_raw(h, "</code></p></div>");
+}
+
+/* Renders p's page (or its table as CSV): the definitions rows[n], the
+ * create form f (NULL before a POST), and for created a secret_notice. */
+static void def_render(struct cx_dash_req *d, const struct def_page *p, const struct form *f,
+                       const struct cx_def_row *rows, size_t n, const char *created,
+                       const char *secret)
+{
+    const char *hd[DEF_MAX_COLS];
+    for (int i = 0; i < p->ncols && i < DEF_MAX_COLS; i++) hd[i] = T_(p->headers[i]);
+    struct cx_dash_table *tb = cx_dash_table_new(p->slug, T_(p->title), p->ncols, hd);
+    const char **ids = calloc(n ? n : 1, sizeof *ids);
+    for (size_t i = 0; tb && i < n; i++) {
+        json_t *o = json_loads(rows[i].json, 0, NULL);
+        cx_dash_table_cell(tb, rows[i].id, NULL, NULL);
+        p->row(tb, &rows[i], o);
+        if (ids) ids[i] = rows[i].id;
+        json_decref(o);
+    }
+    if (!f && !created && tb && cx_dash_table_export(d, tb)) goto out;
+    struct cx_html h = {0};
+    cx_dash_begin(d, &h, T_(p->title), p->slug);
+    if (p->intro) put_tag(&h, "p", T_(p->intro));
+    if (created)
+        secret_notice(&h, p, created, secret);
+    else if (!p->signs)
+        notice(d, &h, "created", tf(p->created_fmt));
+    notice(d, &h, "deleted", tf(p->deleted_fmt));
+    if (n)
+        cx_dash_table_render(d, &h, tb);
+    else
+        put_tag(&h, "p", T_(p->none));
+    if (!d->user.admin) {
+        put_tag(&h, "p", T_(p->admins_only));
+    } else {
+        if (n && ids) {
+            put_tag(&h, "h2", T_(p->delete_title));
+            pick_form(d, &h, p->url, "delete", "delete", T_(p->pick_label), T_("Delete"), ids, n);
+        }
+        put_tag(&h, "h2", T_(p->create_title));
+        p->create_form(d, &h, p, f);
+    }
+    cx_dash_end(d, &h);
+    if (f && f->failed) set_status(d, 422);
+out:
+    free(ids);
+    cx_dash_table_free(tb);
+}
+
+/* Serves p's page: GET shows it, POST action=delete deletes a definition,
+ * any other POST creates one. */
+static void def_page(struct cx_dash_req *d, const struct def_page *p)
+{
+    if (defs_missing(d, p->kept(d->store->vt), T_(p->title), p->slug)) return;
+    int post = !strcmp(d->req->method, "POST");
+    if (post && !cx_dash_post_ok(d, 1)) return;
+    struct cx_def_row *rows = NULL;
+    size_t n = 0;
+    struct cx_err err = {{0}};
+    if (p->list(d->store, &rows, &n, &err)) {
+        cx_dash_error(d, 500, tf(p->read_failed_fmt), err.msg);
+        return;
+    }
+    const char *action = post ? cx_dash_field(d, "action") : NULL;
+    if (!post) {
+        def_render(d, p, NULL, rows, n, NULL, NULL);
+    } else if (action && !strcmp(action, "delete")) {
+        pick_submit(d, p->delete_op, p->url, "deleted", T_(p->no_such), tf(p->not_deleted_fmt));
+    } else {
+        struct form f;
+        char secret[65] = "";
+        form_read(d, &f, p->fields);
+        if (def_create(d, p, &f, rows, n, secret)) {
+            def_render(d, p, &f, rows, n, NULL, NULL);
+        } else if (!p->signs) {
+            redirect_with(d, p->url, "created", form_val(&f, "id"));
+        } else {
+            /* the secret is shown once, on this answer to the POST */
+            cx_def_rows_free(rows, n);
+            rows = NULL;
+            n = 0;
+            if (p->list(d->store, &rows, &n, &err)) n = 0;
+            def_render(d, p, NULL, rows, n, form_val(&f, "id"), secret);
+            sodium_memzero(secret, sizeof secret);
+        }
+    }
+    cx_def_rows_free(rows, n);
+}
+
+/* ---- /triggers ---- */
+
 static const char *const trigger_fields[] = {
     "id",      "event_type",    "match_attr",     "match_value", "survey",
     "channel", "delay_minutes", "sample_percent", "enabled",     NULL};
@@ -1650,16 +1858,23 @@ static const char *const trigger_fields[] = {
 static const char *const chans[][2] = {
     {"email", N_("Email")}, {"whatsapp", N_("WhatsApp")}, {"sms", N_("SMS")}};
 
-/* Validates the trigger form and stores the definition. 0 or -1. */
-static int trigger_create(struct cx_dash_req *d, struct form *f, const struct cx_def_row *rows,
-                          size_t n)
+static int triggers_kept(const struct cx_store_vt *vt)
 {
-    const char *id = form_val(f, "id"), *type = form_val(f, "event_type");
+    return vt->trigger_list && vt->trigger_put && vt->trigger_delete;
+}
+
+static int triggers_list(struct cx_store *s, struct cx_def_row **rows, size_t *n,
+                         struct cx_err *err)
+{
+    return s->vt->trigger_list(s, rows, n, err);
+}
+
+static int trigger_build(struct cx_dash_req *d, struct form *f, json_t *o)
+{
+    const char *type = form_val(f, "event_type");
     const char *ma = form_val(f, "match_attr"), *mv = form_val(f, "match_value");
     const char *survey = form_val(f, "survey"), *ch = form_val(f, "channel");
     double delay, sample;
-    if (!valid_id(id)) return form_fail(f, "id", F_("use 1 to 64 characters: a–z, 0–9, _ and -"));
-    if (def_exists(rows, n, id)) return form_fail(f, "id", F_("a trigger with this id exists"));
     if (!valid_word(type))
         return form_fail(f, "event_type",
                          F_("enter an event type such as ticket.closed (letters, digits, . _ : "
@@ -1685,8 +1900,7 @@ static int trigger_create(struct cx_dash_req *d, struct form *f, const struct cx
     if (num_field(f, "delay_minutes", 0, 43200, 1, 0, &delay) ||
         num_field(f, "sample_percent", 1, 100, 0, 100, &sample))
         return -1;
-    json_t *o = json_object(), *m = json_object();
-    json_object_set_new(o, "id", json_string(id));
+    json_t *m = json_object();
     json_object_set_new(o, "event_type", json_string(type));
     if (ma) json_object_set_new(m, ma, json_string(mv));
     json_object_set_new(o, "match", m);
@@ -1697,166 +1911,124 @@ static int trigger_create(struct cx_dash_req *d, struct form *f, const struct cx
                         sample == floor(sample) ? json_integer((json_int_t)sample)
                                                 : json_real(sample));
     json_object_set_new(o, "enabled", json_boolean(form_val(f, "enabled") != NULL));
-    char *json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!json) return form_fail(f, "", F_("out of memory"));
-    struct def_job j = {OP_TRIGGER_PUT, id, json, NULL};
-    rc = submit_def(d, &j, &err);
-    free(json);
-    return rc ? form_fail(f, "", F_("the trigger was not stored: %s"), err.msg) : 0;
+    return 0;
 }
 
-static void triggers_render(struct cx_dash_req *d, struct form *f, struct cx_def_row *rows,
-                            size_t n)
+static void trigger_row(struct cx_dash_table *tb, const struct cx_def_row *r, json_t *o)
 {
-    const char *const hd[] = {
-        T_("Id"),         T_("Event type"), T_("Only when"),
-        T_("Survey"),     T_("Channel"),    T_("Delay (minutes)"),
-        T_("Sample (%)"), T_("Enabled"),    T_("Created"),
-    };
-    struct cx_dash_table *tb = cx_dash_table_new("triggers", T_("Triggers"), 9, hd);
-    const char **ids = calloc(n ? n : 1, sizeof *ids);
-    for (size_t i = 0; tb && i < n; i++) {
-        json_t *o = json_loads(rows[i].json, 0, NULL);
-        char buf[600], day[40];
-        cx_dash_table_cell(tb, rows[i].id, NULL, NULL);
-        cx_dash_table_cell(tb, jstr(o, "event_type"), NULL, NULL);
-        const char *k;
-        json_t *v;
-        size_t off = 0;
-        buf[0] = 0;
-        json_object_foreach(json_object_get(o, "match"), k, v)
-        {
-            if (off < sizeof buf)
-                off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s = %s", off ? ", " : "",
-                                        k, json_is_string(v) ? json_string_value(v) : "?");
-        }
-        cx_dash_table_cell(tb, buf[0] ? buf : T_("every event of the type"), NULL, NULL);
-        cx_dash_table_cell(tb, jstr(o, "survey"), NULL, NULL);
-        cx_dash_table_cell(tb, jstr(o, "channel"), NULL, NULL);
-        jnum(o, "delay_minutes", buf, sizeof buf);
-        cx_dash_table_cell(tb, buf, "num", NULL);
-        jnum(o, "sample_percent", buf, sizeof buf);
-        cx_dash_table_cell(tb, buf, "num", NULL);
-        json_t *en = json_object_get(o, "enabled");
-        cx_dash_table_cell(tb, en && !json_is_true(en) ? T_("no") : T_("yes"), NULL, NULL);
-        cx_dash_table_cell(tb, fmt_day(rows[i].created, day), NULL, NULL);
-        if (ids) ids[i] = rows[i].id;
-        json_decref(o);
+    char buf[600], day[40];
+    cx_dash_table_cell(tb, jstr(o, "event_type"), NULL, NULL);
+    const char *k;
+    json_t *v;
+    size_t off = 0;
+    buf[0] = 0;
+    json_object_foreach(json_object_get(o, "match"), k, v)
+    {
+        if (off < sizeof buf)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s = %s", off ? ", " : "", k,
+                                    json_is_string(v) ? json_string_value(v) : "?");
     }
-    if (!f && tb && cx_dash_table_export(d, tb)) goto out;
-    struct cx_html h = {0};
-    cx_dash_begin(d, &h, T_("Triggers"), "triggers");
-    put_tag(&h, "p",
-            T_("A trigger sends a survey when an event of its type arrives, after a "
-               "delay, to a sample of the customers."));
-    notice(d, &h, "created", F_("Trigger %s was created."));
-    notice(d, &h, "deleted", F_("Trigger %s was deleted."));
-    if (n)
-        cx_dash_table_render(d, &h, tb);
-    else
-        put_tag(&h, "p", T_("There are no triggers yet."));
-    if (!d->user.admin) {
-        put_tag(&h, "p", T_("Only administrators can change triggers."));
-    } else {
-        if (n && ids) {
-            put_tag(&h, "h2", T_("Delete a trigger"));
-            pick_form(d, &h, "/triggers", "delete", "delete", T_("Trigger"), T_("Delete"), ids, n);
-        }
-        struct cx_survey_row *sv = NULL;
-        size_t ns = 0;
-        struct cx_err err = {{0}};
-        if (d->store->vt->survey_list(d->store, &sv, &ns, &err)) ns = 0;
-        const char *(*opts)[2] = calloc(ns ? ns : 1, sizeof *opts);
-        size_t no = 0;
-        for (size_t i = 0; opts && i < ns; i++)
-            if (!sv[i].archived) {
-                opts[no][0] = sv[i].id;
-                opts[no][1] = sv[i].id;
-                no++;
-            }
-        put_tag(&h, "h2", T_("Create a trigger"));
-        if (!no) {
-            put_tag(&h, "p",
-                    T_("Create a survey first: a trigger sends one of the active "
-                       "surveys."));
-        } else {
-            cx_html_raw(&h,
-                        "<form method=\"post\" action=\"/triggers\" class=\"create\" novalidate>");
-            form_errors(&h, "trigger", f);
-            cx_dash_csrf_field(d, &h);
-            cx_html_raw(&h, "<input type=\"hidden\" name=\"action\" value=\"create\">");
-            text_input(&h, "trigger", f, "id", T_("Id"), "text",
-                       "required maxlength=\"64\" autocomplete=\"off\"",
-                       T_("1 to 64 characters: a–z, 0–9, _ and -."));
-            text_input(&h, "trigger", f, "event_type", T_("Event type"), "text",
-                       "required maxlength=\"128\" placeholder=\"ticket.closed\"", NULL);
-            put_wrap(&h, "<fieldset><legend>",
-                     T_("Only events with this attribute value (optional)"), "</legend>");
-            text_input(&h, "trigger", f, "match_attr", T_("Attribute"), "text",
-                       "maxlength=\"128\" placeholder=\"product\"", NULL);
-            text_input(&h, "trigger", f, "match_value", T_("Value"), "text", "maxlength=\"256\"",
-                       NULL);
-            cx_html_raw(&h, "</fieldset>");
-            select_input(&h, "trigger", f, "survey", T_("Survey"), (const char *const(*)[2])opts,
-                         no, NULL);
-            select_input(&h, "trigger", f, "channel", T_("Channel"), chans, 3, "email");
-            text_input(&h, "trigger", f, "delay_minutes", T_("Delay in minutes"), "number",
-                       "min=\"0\" max=\"43200\" step=\"1\" placeholder=\"0\"", NULL);
-            text_input(&h, "trigger", f, "sample_percent", T_("Share of events to survey (%)"),
-                       "number", "min=\"1\" max=\"100\" step=\"any\" placeholder=\"100\"", NULL);
-            checkbox_input(&h, "trigger", f, "enabled", T_("Enabled"), 1);
-            put_wrap(&h, "<p><button type=\"submit\">", T_("Create trigger"),
-                     "</button></p></form>");
-        }
-        free(opts);
-        cx_survey_rows_free(sv, ns);
-    }
-    cx_dash_end(d, &h);
-    if (f && f->failed) set_status(d, 422);
-out:
-    free(ids);
-    cx_dash_table_free(tb);
+    cx_dash_table_cell(tb, buf[0] ? buf : T_("every event of the type"), NULL, NULL);
+    cx_dash_table_cell(tb, jstr(o, "survey"), NULL, NULL);
+    cx_dash_table_cell(tb, jstr(o, "channel"), NULL, NULL);
+    jnum(o, "delay_minutes", buf, sizeof buf);
+    cx_dash_table_cell(tb, buf, "num", NULL);
+    jnum(o, "sample_percent", buf, sizeof buf);
+    cx_dash_table_cell(tb, buf, "num", NULL);
+    json_t *en = json_object_get(o, "enabled");
+    cx_dash_table_cell(tb, en && !json_is_true(en) ? T_("no") : T_("yes"), NULL, NULL);
+    cx_dash_table_cell(tb, fmt_day(r->created, day), NULL, NULL);
 }
+
+/* The create form, whose survey is one of the active surveys. */
+static void trigger_form(struct cx_dash_req *d, struct cx_html *h, const struct def_page *p,
+                         const struct form *f)
+{
+    struct cx_survey_row *sv = NULL;
+    size_t ns = 0;
+    struct cx_err err = {{0}};
+    if (d->store->vt->survey_list(d->store, &sv, &ns, &err)) ns = 0;
+    const char *(*opts)[2] = calloc(ns ? ns : 1, sizeof *opts);
+    size_t no = 0;
+    for (size_t i = 0; opts && i < ns; i++)
+        if (!sv[i].archived) {
+            opts[no][0] = sv[i].id;
+            opts[no][1] = sv[i].id;
+            no++;
+        }
+    if (!no) {
+        put_tag(h, "p",
+                T_("Create a survey first: a trigger sends one of the active "
+                   "surveys."));
+    } else {
+        def_form_open(d, h, p, f);
+        text_input(h, "trigger", f, "event_type", T_("Event type"), "text",
+                   "required maxlength=\"128\" placeholder=\"ticket.closed\"", NULL);
+        put_wrap(h, "<fieldset><legend>", T_("Only events with this attribute value (optional)"),
+                 "</legend>");
+        text_input(h, "trigger", f, "match_attr", T_("Attribute"), "text",
+                   "maxlength=\"128\" placeholder=\"product\"", NULL);
+        text_input(h, "trigger", f, "match_value", T_("Value"), "text", "maxlength=\"256\"", NULL);
+        cx_html_raw(h, "</fieldset>");
+        select_input(h, "trigger", f, "survey", T_("Survey"), (const char *const(*)[2])opts, no,
+                     NULL);
+        select_input(h, "trigger", f, "channel", T_("Channel"), chans, 3, "email");
+        text_input(h, "trigger", f, "delay_minutes", T_("Delay in minutes"), "number",
+                   "min=\"0\" max=\"43200\" step=\"1\" placeholder=\"0\"", NULL);
+        text_input(h, "trigger", f, "sample_percent", T_("Share of events to survey (%)"), "number",
+                   "min=\"1\" max=\"100\" step=\"any\" placeholder=\"100\"", NULL);
+        checkbox_input(h, "trigger", f, "enabled", T_("Enabled"), 1);
+        create_form_close(h, T_(p->create_button));
+    }
+    free(opts);
+    cx_survey_rows_free(sv, ns);
+}
+
+static const char *const trigger_headers[] = {
+    N_("Id"),         N_("Event type"), N_("Only when"),
+    N_("Survey"),     N_("Channel"),    N_("Delay (minutes)"),
+    N_("Sample (%)"), N_("Enabled"),    N_("Created"),
+};
+
+static const struct def_page triggers_page = {
+    .slug = "triggers",
+    .url = "/triggers",
+    .form_id = "trigger",
+    .fields = trigger_fields,
+    .title = N_("Triggers"),
+    .intro = N_("A trigger sends a survey when an event of its type arrives, after a "
+                "delay, to a sample of the customers."),
+    .headers = trigger_headers,
+    .ncols = sizeof trigger_headers / sizeof trigger_headers[0],
+    .created_fmt = N_("Trigger %s was created."),
+    .deleted_fmt = N_("Trigger %s was deleted."),
+    .none = N_("There are no triggers yet."),
+    .admins_only = N_("Only administrators can change triggers."),
+    .delete_title = N_("Delete a trigger"),
+    .pick_label = N_("Trigger"),
+    .create_title = N_("Create a trigger"),
+    .create_button = N_("Create trigger"),
+    .exists = N_("a trigger with this id exists"),
+    .read_failed_fmt = N_("The triggers could not be read: %s"),
+    .no_such = N_("There is no such trigger."),
+    .not_deleted_fmt = N_("The trigger was not deleted: %s"),
+    .not_stored_fmt = N_("the trigger was not stored: %s"),
+    .signs = 0,
+    .put_op = OP_TRIGGER_PUT,
+    .delete_op = OP_TRIGGER_DELETE,
+    .kept = triggers_kept,
+    .list = triggers_list,
+    .row = trigger_row,
+    .create_form = trigger_form,
+    .build = trigger_build,
+};
 
 void cx_dash_page_triggers(struct cx_dash_req *d)
 {
-    const struct cx_store_vt *vt = d->store->vt;
-    if (defs_missing(d, vt->trigger_list && vt->trigger_put && vt->trigger_delete ? vt : NULL,
-                     T_("Triggers"), "triggers"))
-        return;
-    int post = !strcmp(d->req->method, "POST");
-    if (post && !cx_dash_post_ok(d, 1)) return;
-    struct cx_def_row *rows = NULL;
-    size_t n = 0;
-    struct cx_err err = {{0}};
-    if (vt->trigger_list(d->store, &rows, &n, &err)) {
-        cx_dash_error(d, 500, F_("The triggers could not be read: %s"), err.msg);
-        return;
-    }
-    const char *action = post ? cx_dash_field(d, "action") : NULL;
-    if (!post) {
-        triggers_render(d, NULL, rows, n);
-    } else if (action && !strcmp(action, "delete")) {
-        const char *id = cx_dash_field(d, "id");
-        struct def_job j = {OP_TRIGGER_DELETE, id, NULL, NULL};
-        int rc = id && *id ? submit_def(d, &j, &err) : CX_ENOTFOUND;
-        if (rc == CX_ENOTFOUND)
-            cx_dash_error(d, 404, F_("There is no such trigger."));
-        else if (rc)
-            cx_dash_error(d, 500, F_("The trigger was not deleted: %s"), err.msg);
-        else
-            redirect_with(d, "/triggers", "deleted", id);
-    } else {
-        struct form f;
-        form_read(d, &f, trigger_fields);
-        if (trigger_create(d, &f, rows, n))
-            triggers_render(d, &f, rows, n);
-        else
-            redirect_with(d, "/triggers", "created", form_val(&f, "id"));
-    }
-    cx_def_rows_free(rows, n);
+    def_page(d, &triggers_page);
 }
+
+/* ---- /alerts ---- */
 
 static const char *const alert_fields[] = {"id",          "kind",  "metric", "threshold",
                                            "webhook_url", "email", NULL};
@@ -1868,17 +2040,22 @@ static const char *const alert_kinds[][2] = {
 static const char *const alert_metrics[][2] = {
     {"nps", N_("NPS")}, {"csat", N_("CSAT")}, {"ces", N_("CES")}};
 
-/* Validates the alert form and stores it with a new signing secret, which
- * *secret receives (65 bytes). 0 or -1. */
-static int alert_create(struct cx_dash_req *d, struct form *f, const struct cx_def_row *rows,
-                        size_t n, char *secret)
+static int alerts_kept(const struct cx_store_vt *vt)
 {
-    const char *id = form_val(f, "id"), *kind = form_val(f, "kind");
+    return vt->alert_list && vt->alert_put && vt->alert_delete;
+}
+
+static int alerts_list(struct cx_store *s, struct cx_def_row **rows, size_t *n, struct cx_err *err)
+{
+    return s->vt->alert_list(s, rows, n, err);
+}
+
+static int alert_build(struct cx_dash_req *d, struct form *f, json_t *o)
+{
+    const char *kind = form_val(f, "kind");
     const char *metric = form_val(f, "metric"), *url = form_val(f, "webhook_url");
     const char *email = form_val(f, "email");
     double thr;
-    if (!valid_id(id)) return form_fail(f, "id", F_("use 1 to 64 characters: a–z, 0–9, _ and -"));
-    if (def_exists(rows, n, id)) return form_fail(f, "id", F_("an alert with this id exists"));
     if (!kind || (strcmp(kind, "low_score") && strcmp(kind, "metric_drop")))
         return form_fail(f, "kind", F_("choose low_score or metric_drop"));
     if (!metric || (strcmp(metric, "nps") && strcmp(metric, "csat") && strcmp(metric, "ces")))
@@ -1896,150 +2073,86 @@ static int alert_create(struct cx_dash_req *d, struct form *f, const struct cx_d
     }
     if (!url && !email)
         return form_fail(f, "webhook_url", F_("enter a webhook URL, an email address or both"));
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(id));
     json_object_set_new(o, "kind", json_string(kind));
     json_object_set_new(o, "metric", json_string(metric));
     json_object_set_new(o, "threshold",
                         thr == floor(thr) ? json_integer((json_int_t)thr) : json_real(thr));
     if (url) json_object_set_new(o, "webhook_url", json_string(url));
     if (email) json_object_set_new(o, "email", json_string(email));
-    char *json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!json) return form_fail(f, "", F_("out of memory"));
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2hex(secret, 65, key, sizeof key);
-    sodium_memzero(key, sizeof key);
-    struct cx_err err = {{0}};
-    struct def_job j = {OP_ALERT_PUT, id, json, secret};
-    int rc = submit_def(d, &j, &err);
-    free(json);
-    return rc ? form_fail(f, "", F_("the alert was not stored: %s"), err.msg) : 0;
+    return 0;
 }
 
-static void alerts_render(struct cx_dash_req *d, struct form *f, struct cx_def_row *rows, size_t n,
-                          const char *created, const char *secret)
+static void alert_row(struct cx_dash_table *tb, const struct cx_def_row *r, json_t *o)
 {
-    const char *const hd[] = {T_("Id"),      T_("When"),  T_("Metric"),     T_("Threshold"),
-                              T_("Webhook"), T_("Email"), T_("Last fired"), T_("Created")};
-    struct cx_dash_table *tb = cx_dash_table_new("alerts", T_("Alerts"), 8, hd);
-    const char **ids = calloc(n ? n : 1, sizeof *ids);
-    for (size_t i = 0; tb && i < n; i++) {
-        json_t *o = json_loads(rows[i].json, 0, NULL);
-        char buf[64], day[40];
-        cx_dash_table_cell(tb, rows[i].id, NULL, NULL);
-        const char *k = jstr(o, "kind");
-        cx_dash_table_cell(tb,
-                           !strcmp(k, "low_score")     ? T_("a low score")
-                           : !strcmp(k, "metric_drop") ? T_("a metric drop")
-                                                       : k,
-                           NULL, NULL);
-        cx_dash_table_cell(tb, jstr(o, "metric"), NULL, NULL);
-        jnum(o, "threshold", buf, sizeof buf);
-        cx_dash_table_cell(tb, buf, "num", NULL);
-        cx_dash_table_cell(tb, jstr(o, "webhook_url"), NULL, NULL);
-        cx_dash_table_cell(tb, jstr(o, "email"), NULL, NULL);
-        cx_dash_table_cell(tb, rows[i].last_fired ? fmt_day(rows[i].last_fired, day) : T_("never"),
-                           NULL, NULL);
-        cx_dash_table_cell(tb, fmt_day(rows[i].created, day), NULL, NULL);
-        if (ids) ids[i] = rows[i].id;
-        json_decref(o);
-    }
-    if (!f && !created && tb && cx_dash_table_export(d, tb)) goto out;
-    struct cx_html h = {0};
-    cx_dash_begin(d, &h, T_("Alerts"), "alerts");
-    if (created) {
-        cx_html_raw(&h, "<div class=\"notice\" role=\"status\"><p>");
-        put_textf(&h, F_("Alert %s was created."), created);
-        cx_html_raw(&h, "</p><p>");
-        cx_html_esc(&h, T_("Its webhooks are signed with this secret. Copy it now: it is not "
-                           "shown again."));
-        cx_html_raw(&h, "</p><p><code>");
-        cx_html_esc(&h, secret);
-        cx_html_raw(&h, "</code></p></div>");
-    }
-    notice(d, &h, "deleted", F_("Alert %s was deleted."));
-    if (n)
-        cx_dash_table_render(d, &h, tb);
-    else
-        put_tag(&h, "p", T_("There are no alerts yet."));
-    if (!d->user.admin) {
-        put_tag(&h, "p", T_("Only administrators can change alerts."));
-    } else {
-        if (n && ids) {
-            put_tag(&h, "h2", T_("Delete an alert"));
-            pick_form(d, &h, "/alerts", "delete", "delete", T_("Alert"), T_("Delete"), ids, n);
-        }
-        put_tag(&h, "h2", T_("Create an alert"));
-        cx_html_raw(&h, "<form method=\"post\" action=\"/alerts\" class=\"create\" novalidate>");
-        form_errors(&h, "alert", f);
-        cx_dash_csrf_field(d, &h);
-        cx_html_raw(&h, "<input type=\"hidden\" name=\"action\" value=\"create\">");
-        text_input(&h, "alert", f, "id", T_("Id"), "text",
-                   "required maxlength=\"64\" autocomplete=\"off\"",
-                   T_("1 to 64 characters: a–z, 0–9, _ and -."));
-        select_input(&h, "alert", f, "kind", T_("Alert when"), alert_kinds, 2, "low_score");
-        select_input(&h, "alert", f, "metric", T_("Metric"), alert_metrics, 3, "nps");
-        text_input(&h, "alert", f, "threshold", T_("Threshold"), "number", "required step=\"any\"",
-                   T_("A score on the metric's scale for low scores; points of the metric "
-                      "for drops."));
-        text_input(&h, "alert", f, "webhook_url", T_("Webhook URL"), "url",
-                   "maxlength=\"2000\" placeholder=\"https://\"", NULL);
-        text_input(&h, "alert", f, "email", T_("Email address"), "email", "maxlength=\"320\"",
-                   T_("Give a webhook URL, an email address or both."));
-        put_wrap(&h, "<p><button type=\"submit\">", T_("Create alert"), "</button></p></form>");
-    }
-    cx_dash_end(d, &h);
-    if (f && f->failed) set_status(d, 422);
-out:
-    free(ids);
-    cx_dash_table_free(tb);
+    char buf[64], day[40];
+    const char *k = jstr(o, "kind");
+    cx_dash_table_cell(tb,
+                       !strcmp(k, "low_score")     ? T_("a low score")
+                       : !strcmp(k, "metric_drop") ? T_("a metric drop")
+                                                   : k,
+                       NULL, NULL);
+    cx_dash_table_cell(tb, jstr(o, "metric"), NULL, NULL);
+    jnum(o, "threshold", buf, sizeof buf);
+    cx_dash_table_cell(tb, buf, "num", NULL);
+    cx_dash_table_cell(tb, jstr(o, "webhook_url"), NULL, NULL);
+    cx_dash_table_cell(tb, jstr(o, "email"), NULL, NULL);
+    cx_dash_table_cell(tb, r->last_fired ? fmt_day(r->last_fired, day) : T_("never"), NULL, NULL);
+    cx_dash_table_cell(tb, fmt_day(r->created, day), NULL, NULL);
 }
+
+static void alert_form(struct cx_dash_req *d, struct cx_html *h, const struct def_page *p,
+                       const struct form *f)
+{
+    def_form_open(d, h, p, f);
+    select_input(h, "alert", f, "kind", T_("Alert when"), alert_kinds, 2, "low_score");
+    select_input(h, "alert", f, "metric", T_("Metric"), alert_metrics, 3, "nps");
+    text_input(h, "alert", f, "threshold", T_("Threshold"), "number", "required step=\"any\"",
+               T_("A score on the metric's scale for low scores; points of the metric "
+                  "for drops."));
+    text_input(h, "alert", f, "webhook_url", T_("Webhook URL"), "url",
+               "maxlength=\"2000\" placeholder=\"https://\"", NULL);
+    text_input(h, "alert", f, "email", T_("Email address"), "email", "maxlength=\"320\"",
+               T_("Give a webhook URL, an email address or both."));
+    create_form_close(h, T_(p->create_button));
+}
+
+static const char *const alert_headers[] = {N_("Id"),         N_("When"),    N_("Metric"),
+                                            N_("Threshold"),  N_("Webhook"), N_("Email"),
+                                            N_("Last fired"), N_("Created")};
+
+static const struct def_page alerts_page = {
+    .slug = "alerts",
+    .url = "/alerts",
+    .form_id = "alert",
+    .fields = alert_fields,
+    .title = N_("Alerts"),
+    .intro = NULL,
+    .headers = alert_headers,
+    .ncols = sizeof alert_headers / sizeof alert_headers[0],
+    .created_fmt = N_("Alert %s was created."),
+    .deleted_fmt = N_("Alert %s was deleted."),
+    .none = N_("There are no alerts yet."),
+    .admins_only = N_("Only administrators can change alerts."),
+    .delete_title = N_("Delete an alert"),
+    .pick_label = N_("Alert"),
+    .create_title = N_("Create an alert"),
+    .create_button = N_("Create alert"),
+    .exists = N_("an alert with this id exists"),
+    .read_failed_fmt = N_("The alerts could not be read: %s"),
+    .no_such = N_("There is no such alert."),
+    .not_deleted_fmt = N_("The alert was not deleted: %s"),
+    .not_stored_fmt = N_("the alert was not stored: %s"),
+    .signs = 1,
+    .put_op = OP_ALERT_PUT,
+    .delete_op = OP_ALERT_DELETE,
+    .kept = alerts_kept,
+    .list = alerts_list,
+    .row = alert_row,
+    .create_form = alert_form,
+    .build = alert_build,
+};
 
 void cx_dash_page_alerts(struct cx_dash_req *d)
 {
-    const struct cx_store_vt *vt = d->store->vt;
-    if (defs_missing(d, vt->alert_list && vt->alert_put && vt->alert_delete ? vt : NULL,
-                     T_("Alerts"), "alerts"))
-        return;
-    int post = !strcmp(d->req->method, "POST");
-    if (post && !cx_dash_post_ok(d, 1)) return;
-    struct cx_def_row *rows = NULL;
-    size_t n = 0;
-    struct cx_err err = {{0}};
-    if (vt->alert_list(d->store, &rows, &n, &err)) {
-        cx_dash_error(d, 500, F_("The alerts could not be read: %s"), err.msg);
-        return;
-    }
-    const char *action = post ? cx_dash_field(d, "action") : NULL;
-    if (!post) {
-        alerts_render(d, NULL, rows, n, NULL, NULL);
-    } else if (action && !strcmp(action, "delete")) {
-        const char *id = cx_dash_field(d, "id");
-        struct def_job j = {OP_ALERT_DELETE, id, NULL, NULL};
-        int rc = id && *id ? submit_def(d, &j, &err) : CX_ENOTFOUND;
-        if (rc == CX_ENOTFOUND)
-            cx_dash_error(d, 404, F_("There is no such alert."));
-        else if (rc)
-            cx_dash_error(d, 500, F_("The alert was not deleted: %s"), err.msg);
-        else
-            redirect_with(d, "/alerts", "deleted", id);
-    } else {
-        struct form f;
-        char secret[65] = "";
-        form_read(d, &f, alert_fields);
-        if (alert_create(d, &f, rows, n, secret)) {
-            alerts_render(d, &f, rows, n, NULL, NULL);
-        } else {
-            /* the secret is shown once, on this answer to the POST */
-            cx_def_rows_free(rows, n);
-            rows = NULL;
-            n = 0;
-            if (vt->alert_list(d->store, &rows, &n, &err)) n = 0;
-            alerts_render(d, NULL, rows, n, form_val(&f, "id"), secret);
-            sodium_memzero(secret, sizeof secret);
-        }
-    }
-    cx_def_rows_free(rows, n);
+    def_page(d, &alerts_page);
 }

@@ -236,6 +236,35 @@ static void fmt_count(uint64_t n, char *out, size_t cap)
     snprintf(out, cap, "%llu", (unsigned long long)n);
 }
 
+/* Appends the cells that follow a report row's groups: metric, n, value,
+ * ci_low and ci_high. */
+static void estimate_cells(struct cx_dash_table *t, const struct cx_report_row *row)
+{
+    struct vals v;
+    est_text(&row->est, &v);
+    char n[32];
+    fmt_count(row->est.n, n, sizeof n);
+    cx_dash_table_cell(t, cx_metric_name(row->metric), NULL, NULL);
+    cx_dash_table_cell(t, n, "num", NULL);
+    cx_dash_table_cell(t, v.v, "num", NULL);
+    cx_dash_table_cell(t, v.lo, "num", NULL);
+    cx_dash_table_cell(t, v.hi, "num", NULL);
+}
+
+/* A table (id, caption) of a report grouped by channel, one row per
+ * channel and metric; no rows for a NULL rep. The caller frees it. */
+static struct cx_dash_table *channel_table(const char *id, const char *caption,
+                                           const struct cx_report *rep)
+{
+    static const char *const hd[] = {"channel", "metric", "n", "value", "ci_low", "ci_high"};
+    struct cx_dash_table *t = cx_dash_table_new(id, caption, 6, hd);
+    for (size_t i = 0; t && rep && i < rep->nrows; i++) {
+        cx_dash_table_cell(t, rep->rows[i].groups[0], NULL, NULL);
+        estimate_cells(t, &rep->rows[i]);
+    }
+    return t;
+}
+
 /* ---- Overview ---- */
 
 static void tile(struct cx_html *h, enum cx_metric m, const struct cx_report_row *row,
@@ -299,21 +328,7 @@ void cx_dash_page_overview(struct cx_dash_req *d)
     double *spark = NULL;
     struct cx_dash_table *t = NULL;
     if (!wk || !ch) goto out;
-    static const char *const hd[] = {"channel", "metric", "n", "value", "ci_low", "ci_high"};
-    t = cx_dash_table_new("by-channel", T("Scores by channel"), 6, hd);
-    for (size_t i = 0; t && i < ch->nrows; i++) {
-        const struct cx_report_row *r = &ch->rows[i];
-        struct vals v;
-        est_text(&r->est, &v);
-        char n[32];
-        fmt_count(r->est.n, n, sizeof n);
-        cx_dash_table_cell(t, r->groups[0], NULL, NULL);
-        cx_dash_table_cell(t, cx_metric_name(r->metric), NULL, NULL);
-        cx_dash_table_cell(t, n, "num", NULL);
-        cx_dash_table_cell(t, v.v, "num", NULL);
-        cx_dash_table_cell(t, v.lo, "num", NULL);
-        cx_dash_table_cell(t, v.hi, "num", NULL);
-    }
+    t = channel_table("by-channel", T("Scores by channel"), ch);
     if (cx_dash_table_export(d, t)) goto out;
     if (make_buckets(d, CX_GRAIN_WEEK, &b) || !(spark = malloc(3 * (b.n + 1) * sizeof *spark))) {
         cx_dash_error(d, 500, "%s", T("out of memory"));
@@ -433,17 +448,9 @@ void cx_dash_page_trends(struct cx_dash_req *d)
     t = cx_dash_table_new("trend", metric_label(m), nc, hd);
     for (size_t i = 0; i < r->nrows; i++) {
         const struct cx_report_row *row = &r->rows[i];
-        struct vals v;
-        est_text(&row->est, &v);
-        char n[32];
-        fmt_count(row->est.n, n, sizeof n);
         cx_dash_table_cell(t, row->groups[0], NULL, NULL);
         if (split) cx_dash_table_cell(t, row->groups[1], NULL, NULL);
-        cx_dash_table_cell(t, cx_metric_name(row->metric), NULL, NULL);
-        cx_dash_table_cell(t, n, "num", NULL);
-        cx_dash_table_cell(t, v.v, "num", NULL);
-        cx_dash_table_cell(t, v.lo, "num", NULL);
-        cx_dash_table_cell(t, v.hi, "num", NULL);
+        estimate_cells(t, row);
         long k = bucket_at(&b, row->groups[0]);
         size_t s = 0;
         while (s < ns && strcmp(sp[s].name, split ? row->groups[1] : "")) s++;
@@ -594,17 +601,9 @@ void cx_dash_page_effort(struct cx_dash_req *d)
     t = cx_dash_table_new("effort", T("Touchpoint × channel, worst first"), 7, hd);
     for (size_t i = 0; i < r->nrows; i++) {
         const struct cx_report_row *row = &r->rows[order[i]];
-        struct vals s;
-        est_text(&row->est, &s);
-        char n[32];
-        fmt_count(row->est.n, n, sizeof n);
         cx_dash_table_cell(t, row->groups[0], NULL, NULL);
         cx_dash_table_cell(t, row->groups[1], NULL, NULL);
-        cx_dash_table_cell(t, cx_metric_name(row->metric), NULL, NULL);
-        cx_dash_table_cell(t, n, "num", NULL);
-        cx_dash_table_cell(t, s.v, "num", NULL);
-        cx_dash_table_cell(t, s.lo, "num", NULL);
-        cx_dash_table_cell(t, s.hi, "num", NULL);
+        estimate_cells(t, row);
     }
     if (cx_dash_table_export(d, t)) goto out;
     struct cx_html h = {0};
@@ -657,21 +656,7 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     const struct cx_report *ch = split ? run_shared(d, list, "channel", 0, &e_ch) : NULL;
     struct cx_dash_table *t = NULL;
     if (split && !ch) goto out;
-    static const char *const hd[] = {"channel", "metric", "n", "value", "ci_low", "ci_high"};
-    t = cx_dash_table_new("ops-by-channel", T("Operations by channel"), 6, hd);
-    for (size_t i = 0; ch && i < ch->nrows; i++) {
-        const struct cx_report_row *r = &ch->rows[i];
-        struct vals v;
-        est_text(&r->est, &v);
-        char n[32];
-        fmt_count(r->est.n, n, sizeof n);
-        cx_dash_table_cell(t, r->groups[0], NULL, NULL);
-        cx_dash_table_cell(t, cx_metric_name(r->metric), NULL, NULL);
-        cx_dash_table_cell(t, n, "num", NULL);
-        cx_dash_table_cell(t, v.v, "num", NULL);
-        cx_dash_table_cell(t, v.lo, "num", NULL);
-        cx_dash_table_cell(t, v.hi, "num", NULL);
-    }
+    t = channel_table("ops-by-channel", T("Operations by channel"), ch);
     if (cx_dash_table_export(d, t)) goto out;
     int64_t d0, d1;
     cx_dash_period(d, &d0, &d1, NULL, NULL);
@@ -1274,6 +1259,24 @@ static void fmt_day_time(int64_t t, char *out, size_t cap)
     time_text(t, out, cap);
 }
 
+/* Starts a form of the settings page that posts action, with the CSRF
+ * token. */
+static void settings_form(struct cx_dash_req *d, struct cx_html *h, const char *action)
+{
+    cx_html_raw(h, "<form method=\"post\" action=\"/settings\" class=\"filters\">");
+    cx_dash_csrf_field(d, h);
+    cx_html_printf(h, "<input type=\"hidden\" name=\"action\" value=\"%s\">", action);
+}
+
+/* Ends a settings form whose last field is a select, with its button. */
+static void settings_select_end(struct cx_html *h, const char *button)
+{
+    cx_html_printf(h,
+                   "</select></div><div><button type=\"submit\" class=\"secondary\">%s</button>"
+                   "</div></form>",
+                   button);
+}
+
 void cx_dash_page_settings(struct cx_dash_req *d)
 {
     if (!d->user.admin) {
@@ -1326,21 +1329,17 @@ void cx_dash_page_settings(struct cx_dash_req *d)
     }
     cx_html_printf(&h, "<h2>%s</h2>", T("API keys"));
     cx_dash_table_render(d, &h, kt);
-    cx_html_raw(&h, "<form method=\"post\" action=\"/settings\" class=\"filters\">");
-    cx_dash_csrf_field(d, &h);
-    cx_html_printf(&h,
-                   "<input type=\"hidden\" name=\"action\" value=\"key_create\"><div><label "
-                   "for=\"k-name\">%s</label><input id=\"k-name\" name=\"name\" maxlength=\"128\">"
-                   "</div><div><label for=\"k-scope\">%s</label><select id=\"k-scope\" "
-                   "name=\"scope\"><option value=\"read\">read</option><option "
-                   "value=\"ingest\">ingest</option><option value=\"admin\">admin</option>"
-                   "</select></div><div><button type=\"submit\">%s</button></div></form>",
-                   T("Key name"), T("Scope"), T("Create a key"));
-    cx_html_raw(&h, "<form method=\"post\" action=\"/settings\" class=\"filters\">");
-    cx_dash_csrf_field(d, &h);
-    cx_html_printf(&h,
-                   "<input type=\"hidden\" name=\"action\" value=\"key_revoke\"><div><label "
-                   "for=\"k-id\">%s</label><select id=\"k-id\" name=\"id\">",
+    settings_form(d, &h, "key_create");
+    cx_html_printf(
+        &h,
+        "<div><label for=\"k-name\">%s</label><input id=\"k-name\" name=\"name\" "
+        "maxlength=\"128\"></div><div><label for=\"k-scope\">%s</label><select id=\"k-scope\" "
+        "name=\"scope\"><option value=\"read\">read</option><option "
+        "value=\"ingest\">ingest</option><option value=\"admin\">admin</option>"
+        "</select></div><div><button type=\"submit\">%s</button></div></form>",
+        T("Key name"), T("Scope"), T("Create a key"));
+    settings_form(d, &h, "key_revoke");
+    cx_html_printf(&h, "<div><label for=\"k-id\">%s</label><select id=\"k-id\" name=\"id\">",
                    T("Active key"));
     for (size_t i = 0; i < nk; i++) {
         if (keys[i].revoked) continue;
@@ -1351,30 +1350,22 @@ void cx_dash_page_settings(struct cx_dash_req *d)
         cx_html_esc(&h, keys[i].scope);
         cx_html_raw(&h, "</option>");
     }
-    cx_html_printf(&h,
-                   "</select></div><div><button type=\"submit\" class=\"secondary\">%s</button>"
-                   "</div></form>",
-                   T("Revoke"));
+    settings_select_end(&h, T("Revoke"));
     cx_html_printf(&h, "<h2>%s</h2>", T("Dashboard users"));
     cx_dash_table_render(d, &h, ut);
-    cx_html_raw(&h, "<form method=\"post\" action=\"/settings\" class=\"filters\">");
-    cx_dash_csrf_field(d, &h);
-    cx_html_printf(&h,
-                   "<input type=\"hidden\" name=\"action\" value=\"user_create\"><div><label "
-                   "for=\"u-name\">%s</label><input id=\"u-name\" name=\"name\" required "
-                   "maxlength=\"128\" autocomplete=\"off\"></div><div><label for=\"u-role\">%s"
-                   "</label><select id=\"u-role\" name=\"role\"><option value=\"viewer\">viewer"
-                   "</option><option value=\"admin\">admin</option></select></div><div><label "
-                   "for=\"u-pw\">%s</label><input id=\"u-pw\" name=\"password\" type=\"password\" "
-                   "autocomplete=\"new-password\"></div><div><button type=\"submit\">%s</button>"
-                   "</div></form>",
-                   T("User name"), T("Role"), T("Password (empty: generate one)"),
-                   T("Create a user"));
-    cx_html_raw(&h, "<form method=\"post\" action=\"/settings\" class=\"filters\">");
-    cx_dash_csrf_field(d, &h);
-    cx_html_printf(&h,
-                   "<input type=\"hidden\" name=\"action\" value=\"user_delete\"><div><label "
-                   "for=\"u-del\">%s</label><select id=\"u-del\" name=\"name\">",
+    settings_form(d, &h, "user_create");
+    cx_html_printf(
+        &h,
+        "<div><label for=\"u-name\">%s</label><input id=\"u-name\" name=\"name\" required "
+        "maxlength=\"128\" autocomplete=\"off\"></div><div><label for=\"u-role\">%s"
+        "</label><select id=\"u-role\" name=\"role\"><option value=\"viewer\">viewer"
+        "</option><option value=\"admin\">admin</option></select></div><div><label "
+        "for=\"u-pw\">%s</label><input id=\"u-pw\" name=\"password\" type=\"password\" "
+        "autocomplete=\"new-password\"></div><div><button type=\"submit\">%s</button>"
+        "</div></form>",
+        T("User name"), T("Role"), T("Password (empty: generate one)"), T("Create a user"));
+    settings_form(d, &h, "user_delete");
+    cx_html_printf(&h, "<div><label for=\"u-del\">%s</label><select id=\"u-del\" name=\"name\">",
                    T("User"));
     for (size_t i = 0; i < nu; i++) {
         if (!strcmp(users[i].name, d->user.name)) continue;
@@ -1384,10 +1375,7 @@ void cx_dash_page_settings(struct cx_dash_req *d)
         cx_html_esc(&h, users[i].name);
         cx_html_raw(&h, "</option>");
     }
-    cx_html_printf(&h,
-                   "</select></div><div><button type=\"submit\" class=\"secondary\">%s</button>"
-                   "</div></form>",
-                   T("Delete the user"));
+    settings_select_end(&h, T("Delete the user"));
     cx_dash_end(d, &h);
 out:
     free(keys);

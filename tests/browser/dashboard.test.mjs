@@ -25,23 +25,14 @@
 // failed"; exit 1 on any failure (a missing page is a failure, not a skip).
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import {
+  axe, clearArtifacts, clickAndWait, crashed, finish, launchChromium, sanitizerCheck, setup,
+  shot as saveShot, startServer, step, stopServer,
+} from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const CHROMIUM = process.env.CXPULSE_CHROMIUM || '/usr/bin/chromium';
-const HOST = '127.0.0.1';
 const VIEWPORT = { width: 1280, height: 900 };
 const DEMO_CUSTOMERS = process.env.CXPULSE_DEMO_CUSTOMERS || '3000';
-const SANITIZER_MARKERS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
-  'WARNING: ThreadSanitizer', 'SUMMARY: UndefinedBehaviorSanitizer'];
 const ADMIN = { name: 'ada', password: 'correct horse battery staple' };
 const VIEWER = { name: 'vic', password: 'viewer password 42' };
 
@@ -55,76 +46,14 @@ const PAGES = [
   ['settings', '/settings'],
 ];
 
-const BIN = process.argv[2] ? path.resolve(process.argv[2]) : '';
-if (!BIN || !fs.existsSync(BIN)) {
-  console.error('usage: node tests/browser/dashboard.test.mjs PATH_TO_CXPULSE');
-  process.exit(2);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.error(`FAIL: ${CHROMIUM} is missing: install Debian's chromium (bash scripts/install-deps.sh)`);
-  process.exit(1);
-}
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-  require.resolve('axe-core/axe.min.js');
-} catch (e) {
-  console.error('FAIL: playwright-core or axe-core is not installed: run ' +
-    'npm ci --prefix tests/browser (test_dashboard.sh does it)\n' + e.message);
-  process.exit(1);
-}
+const { BIN, DATA, env } = setup({
+  script: 'dashboard.test.mjs', installer: 'test_dashboard.sh', tmpPrefix: 'cxpulse-dash-',
+  limitSeconds: 400,
+});
 
-// ---- the run's bookkeeping ----
-
-const T0 = Date.now();
-let passed = 0;
-let failed = 0;
-const failures = [];
-
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    failures.push(name);
-    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split('\n').join('\n     ')}`);
-    return false;
-  }
-}
-
-const TMP = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'cxpulse-dash-'));
-const DATA = path.join(TMP, 'data');
-const env = { ...process.env, LC_ALL: 'C' };
-delete env.CXPULSE_DATA;
-
-let server = null; // the cxpulse serve child
-let serverErr = '';
 let browser = null;
 
-function cleanup() {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
-  if (process.env.KEEP_TMP) console.error(`kept ${TMP}`);
-  else fs.rmSync(TMP, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-// a hard limit, so a hung browser or server can never hang the suite
-const watchdog = setTimeout(() => {
-  console.log('FAIL the whole run took longer than 400 s');
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, 400_000);
-watchdog.unref();
-
 // ---- the CLI ----
-
-function sanitizerCheck(what, text) {
-  for (const m of SANITIZER_MARKERS)
-    if (text.includes(m)) throw new Error(`sanitizer report from ${what}:\n${text.slice(0, 4000)}`);
-}
 
 function cx(args, input) {
   const p = spawnSync(BIN, args, {
@@ -156,46 +85,6 @@ function report(from, to, ...extra) {
   }
   for (const k of ['nps', 'csat', 'ces']) assert.ok(rows[k], `report printed no ${k} row:\n${out}`);
   return rows;
-}
-
-// ---- the server ----
-
-async function startServer() {
-  const child = spawn(BIN, ['serve', '--data', DATA, '--listen', `${HOST}:0`,
-    '--access-log', path.join(TMP, 'access.log')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => { serverErr += s; });
-  const rl = readline.createInterface({ input: child.stdout });
-  const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no first stdout line from cxpulse serve in 15 s:\n' + serverErr)), 15_000);
-    rl.once('line', (l) => { clearTimeout(timer); resolve(l); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`cxpulse serve exited ${code}:\n${serverErr}`)); });
-  });
-  rl.on('line', () => {}); // keep draining
-  const m = /listening on http:\/\/127\.0\.0\.1:(\d+) /.exec(first);
-  if (!m) throw new Error(`cannot read the port from ${JSON.stringify(first)}`);
-  server = child;
-  const b = `http://${HOST}:${m[1]}`;
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(b + '/healthz');
-      if (r.ok) break;
-    } catch { /* not yet */ }
-    if (i > 100) throw new Error('server not healthy after 5 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return b;
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null) return;
-  const code = await new Promise((resolve) => {
-    const timer = setTimeout(() => { server.kill('SIGKILL'); resolve('killed after 10 s'); }, 10_000);
-    server.once('exit', (c, sig) => { clearTimeout(timer); resolve(c ?? sig); });
-    server.kill('SIGTERM');
-  });
-  sanitizerCheck('cxpulse serve', serverErr);
-  assert.equal(code, 0, `cxpulse serve should exit 0 on SIGTERM; stderr:\n${serverErr.slice(-3000)}`);
 }
 
 // ---- HTTP without a browser ----
@@ -246,28 +135,7 @@ async function newPage(ctx) {
 }
 
 async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
-}
-
-// Runs axe-core; prints every violation; throws on serious or critical ones.
-async function axe(page, name) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.ok(res.passes.length > 10, `axe on ${name} ran only ${res.passes.length} rules`);
-  console.log(`     axe ${name}: ${res.passes.length} rules passed, ${res.violations.length} violated`);
-  for (const v of res.violations) {
-    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
-    console.log(`     axe ${name}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length}x: ${where})`);
-  }
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.equal(bad.length, 0, `axe on ${name}: ${bad.map((v) => `${v.impact} ${v.id}`).join(', ')}`);
-}
-
-// Submits the form that holds locator by clicking it and waits for the page
-// it leads to (a POST answers 303, then the GET).
-async function clickAndWait(page, locator) {
-  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
-  return resp;
+  await saveShot(page, `dashboard-${name}`);
 }
 
 async function login(ctx, user) {
@@ -388,8 +256,7 @@ async function formWith(page, re) {
 
 // ---- the scenario ----
 
-fs.mkdirSync(ARTIFACTS, { recursive: true });
-for (const f of fs.readdirSync(ARTIFACTS)) if (/^dashboard-.*\.png$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
+clearArtifacts(/^dashboard-.*\.png$/);
 
 let base = '';
 let admin = null;    // {page, cookie}
@@ -404,11 +271,7 @@ try {
     const first = cx(['export', 'responses', '--data', DATA, '--format', 'ndjson']).split('\n')[0];
     customerId = JSON.parse(first).customer;
     base = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   if (!browser) throw new Error('setup failed');
 
@@ -656,14 +519,10 @@ try {
       `GET /logout answers ${g.status}`);
   });
 } catch (e) {
-  failed++;
-  console.log(`FAIL ${e.stack || e}`);
+  crashed(e);
 } finally {
   if (browser) await browser.close().catch(() => {});
   await step('server stops cleanly on SIGTERM, no sanitizer reports', stopServer);
 }
 
-console.log(`dashboard test took ${((Date.now() - T0) / 1000).toFixed(1)} s; screenshots in ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}`);
-if (failures.length) console.log(`failed: ${failures.join('; ')}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+finish('dashboard test');

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include "http/api.h"
 #include "http/openapi.h"
 
@@ -24,23 +26,11 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/cx-test-api-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    struct cx_store_opts o = {0};
-    o.create = 1;
-    struct cx_store *s;
-    struct cx_err err = {{0}};
-    assert_int_equal(cx_store_open_sqlite(f->dir, &o, &s, &err), CX_OK);
-    char *k = NULL;
-    assert_int_equal(s->vt->key_create(s, "a", "admin", &k, &err), CX_OK);
-    snprintf(f->admin, sizeof f->admin, "Bearer %s", k);
-    free(k);
-    assert_int_equal(s->vt->key_create(s, "r", "read", &k, &err), CX_OK);
-    snprintf(f->read, sizeof f->read, "Bearer %s", k);
-    free(k);
+    struct cx_store *s = support_store_new(f->dir, sizeof f->dir, "cx-test-api-");
+    support_key(s, "a", "admin", f->admin, sizeof f->admin);
+    support_key(s, "r", "read", f->read, sizeof f->read);
     cx_store_close(s);
-    assert_int_equal(cx_writer_start(f->dir, 0, &f->w, &err), CX_OK);
-    assert_int_equal(cx_api_new(f->dir, f->w, NULL, &f->api, &err), CX_OK);
+    support_api_start(f->dir, &f->w, &f->api);
     *state = f;
     return 0;
 }
@@ -48,11 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    cx_api_free(f->api);
-    cx_writer_stop(f->w);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    support_api_stop(f->dir, f->w, f->api);
     free(f);
     return 0;
 }

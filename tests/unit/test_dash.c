@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "support.h"
 #include <sqlite3.h>
 
 #include "engine/report.h"
@@ -179,22 +181,13 @@ static const char rows[] =
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/cx-test-dash-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    struct cx_store_opts o = {0};
-    o.create = 1;
-    struct cx_store *s;
+    struct cx_store *s = support_store_new(f->dir, sizeof f->dir, "cx-test-dash-");
     struct cx_err err = {{0}};
-    assert_int_equal(cx_store_open_sqlite(f->dir, &o, &s, &err), CX_OK);
-    char *k = NULL;
-    assert_int_equal(s->vt->key_create(s, "a", "admin", &k, &err), CX_OK);
-    snprintf(f->key, sizeof f->key, "Bearer %s", k);
-    free(k);
+    support_key(s, "a", "admin", f->key, sizeof f->key);
     assert_int_equal(s->vt->user_create(s, "ad", 1, ADMIN_PW, &err), CX_OK);
     assert_int_equal(s->vt->user_create(s, "vw", 0, VIEWER_PW, &err), CX_OK);
     cx_store_close(s);
-    assert_int_equal(cx_writer_start(f->dir, 0, &f->w, &err), CX_OK);
-    assert_int_equal(cx_api_new(f->dir, f->w, NULL, &f->api, &err), CX_OK);
+    support_api_start(f->dir, &f->w, &f->api);
     struct cx_http_req req;
     memset(&req, 0, sizeof req);
     req.method = "POST";
@@ -214,11 +207,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    cx_api_free(f->api);
-    cx_writer_stop(f->w);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    support_api_stop(f->dir, f->w, f->api);
     free(f);
     return 0;
 }

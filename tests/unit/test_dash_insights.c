@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include "http/api.h"
 #include "io/record.h"
 #include "store/store.h"
@@ -265,18 +267,12 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     f->now = (int64_t)time(NULL);
-    snprintf(f->dir, sizeof f->dir, "/tmp/cx-test-dashins-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    struct cx_store_opts o = {0};
-    o.create = 1;
-    struct cx_store *s;
+    struct cx_store *s = support_store_new(f->dir, sizeof f->dir, "cx-test-dashins-");
     struct cx_err err = {{0}};
-    assert_int_equal(cx_store_open_sqlite(f->dir, &o, &s, &err), CX_OK);
     fill(f, s);
     assert_int_equal(s->vt->user_create(s, "ada", 1, "correct horse battery", &err), CX_OK);
     cx_store_close(s);
-    assert_int_equal(cx_writer_start(f->dir, 0, &f->w, &err), CX_OK);
-    assert_int_equal(cx_api_new(f->dir, f->w, NULL, &f->api, &err), CX_OK);
+    support_api_start(f->dir, &f->w, &f->api);
     /* the real login: the form's cookie and token, then a session cookie and
      * the csrf token of the session's pages */
     struct page pg = get(f, "/login");
@@ -312,11 +308,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    cx_api_free(f->api);
-    cx_writer_stop(f->w);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    support_api_stop(f->dir, f->w, f->api);
     free(f);
     return 0;
 }

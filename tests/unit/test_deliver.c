@@ -271,6 +271,18 @@ static void trigger(struct fx *f, const char *json)
     tx_commit(f);
 }
 
+/* Stores trigger id: an event of type sends survey through channel, at
+ * once, to every customer. */
+static void trigger_to(struct fx *f, const char *id, const char *type, const char *survey,
+                       const char *channel)
+{
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"id\":\"%s\",\"event_type\":\"%s\",\"survey\":\"%s\",\"channel\":\"%s\"}", id, type,
+             survey, channel);
+    trigger(f, json);
+}
+
 static void alert(struct fx *f, const char *json)
 {
     char id[65];
@@ -405,8 +417,7 @@ static void test_trigger_no_match(void **state)
 {
     struct fx *f = *state;
     f->cfg.fatigue_days = 0;
-    trigger(f, "{\"id\":\"t-res\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
+    trigger_to(f, "t-res", "ticket.resolved", "nps1", "email");
     trigger(f, "{\"id\":\"t-buy\",\"event_type\":\"cart.purchased\",\"survey\":\"nps1\","
                "\"channel\":\"email\",\"match\":{\"plan\":\"gold\",\"channel\":\"web\"}}");
     trigger(f, "{\"id\":\"t-off\",\"event_type\":\"signup\",\"survey\":\"nps1\","
@@ -455,8 +466,7 @@ static void test_trigger_no_match(void **state)
     assert_int_equal(n_inv_of(f, "c7"), 1);
     assert_int_equal(qi(f, "SELECT count(*) FROM outbox WHERE recipient='c7@x.org'"), 1);
     /* a trigger naming a missing survey schedules nothing and fails nothing */
-    trigger(f, "{\"id\":\"t-miss\",\"event_type\":\"search\",\"survey\":\"nope\","
-               "\"channel\":\"email\"}");
+    trigger_to(f, "t-miss", "search", "nope", "email");
     assert_int_equal(event(f, "a15", "c8", "search", now, mail), CX_PUT_INSERTED);
     assert_int_equal(n_inv_of(f, "c8"), 0);
     assert_int_equal(qi(f, "SELECT count(*) FROM events WHERE id='a15'"), 1);
@@ -530,10 +540,8 @@ static void test_sampling(void **state)
 static void test_fatigue(void **state)
 {
     struct fx *f = *state;
-    trigger(f, "{\"id\":\"t-mail\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
-    trigger(f, "{\"id\":\"t-sms\",\"event_type\":\"chat.answered\",\"survey\":\"nps1\","
-               "\"channel\":\"sms\"}");
+    trigger_to(f, "t-mail", "ticket.resolved", "nps1", "email");
+    trigger_to(f, "t-sms", "chat.answered", "nps1", "sms");
     int64_t now = (int64_t)time(NULL);
     assert_int_equal(f->cfg.fatigue_days, 30);
     event(f, "f1", "c1", "ticket.resolved", now, C1);
@@ -683,8 +691,7 @@ static void test_quiet_hours_hook(void **state)
     struct fx *f = *state;
     f->cfg.quiet_start = 21;
     f->cfg.quiet_end = 8;
-    trigger(f, "{\"id\":\"t-res\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
+    trigger_to(f, "t-res", "ticket.resolved", "nps1", "email");
     /* the next 23:00 in Oslo at least two minutes ahead */
     struct cx_tz *tz = NULL;
     struct cx_err err = {{0}};
@@ -720,10 +727,8 @@ static void test_optout(void **state)
 {
     struct fx *f = *state;
     f->cfg.fatigue_days = 0;
-    trigger(f, "{\"id\":\"t-mail\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
-    trigger(f, "{\"id\":\"t-sms\",\"event_type\":\"chat.answered\",\"survey\":\"nps1\","
-               "\"channel\":\"sms\"}");
+    trigger_to(f, "t-mail", "ticket.resolved", "nps1", "email");
+    trigger_to(f, "t-sms", "chat.answered", "nps1", "sms");
     int64_t now = (int64_t)time(NULL);
     int k = 0;
     char id[16];
@@ -786,10 +791,8 @@ static void test_one_per_ticket(void **state)
 {
     struct fx *f = *state;
     f->cfg.fatigue_days = 0;
-    trigger(f, "{\"id\":\"t-a\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
-    trigger(f, "{\"id\":\"t-b\",\"event_type\":\"ticket.reopened\",\"survey\":\"csat1\","
-               "\"channel\":\"sms\"}");
+    trigger_to(f, "t-a", "ticket.resolved", "nps1", "email");
+    trigger_to(f, "t-b", "ticket.reopened", "csat1", "sms");
     int64_t now = (int64_t)time(NULL);
     event(f, "k1", "c1", "ticket.resolved", now,
           (const char *const[]){"email", "c1@example.com", "ref", "T1", NULL});
@@ -830,10 +833,8 @@ static void test_ticket_missing_survey_bug(void **state)
     struct fx *f = *state;
     f->cfg.fatigue_days = 0;
     /* "a-broken" sorts before "b-good" and names a survey that does not exist */
-    trigger(f, "{\"id\":\"a-broken\",\"event_type\":\"ticket.resolved\",\"survey\":\"gone\","
-               "\"channel\":\"email\"}");
-    trigger(f, "{\"id\":\"b-good\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
+    trigger_to(f, "a-broken", "ticket.resolved", "gone", "email");
+    trigger_to(f, "b-good", "ticket.resolved", "nps1", "email");
     int64_t now = (int64_t)time(NULL);
     event(f, "b1", "c1", "ticket.resolved", now,
           (const char *const[]){"email", "c1@example.com", "ref", "T-77", NULL});
@@ -848,8 +849,7 @@ static void test_ticket_erase_bug(void **state)
 {
     struct fx *f = *state;
     f->cfg.fatigue_days = 0;
-    trigger(f, "{\"id\":\"b-good\",\"event_type\":\"ticket.resolved\",\"survey\":\"nps1\","
-               "\"channel\":\"email\"}");
+    trigger_to(f, "b-good", "ticket.resolved", "nps1", "email");
     int64_t now = (int64_t)time(NULL);
     /* erase must leave no trace of the customer; the ticket ref they were
      * surveyed for is theirs */
@@ -1335,6 +1335,29 @@ static void test_conversation_msgid_bug(void **state)
 
 /* ---- 9. status updates ------------------------------------------------- */
 
+struct status_ev {
+    const char *provider_id, *status; /* status NULL ends a list */
+    int64_t at;
+};
+
+/* Applies the provider status updates evs[] (up to one with a NULL status)
+ * in one transaction; each must succeed. */
+static void statuses(struct fx *f, const struct status_ev *evs)
+{
+    struct cx_err err = {{0}};
+    tx_begin(f);
+    for (; evs->status; evs++)
+        assert_int_equal(cx_deliver_status(f->s, evs->provider_id, evs->status, evs->at, &err),
+                         CX_OK);
+    tx_commit(f);
+}
+
+/* An invitation's delivered, opened or failed time (col), 0 when unset. */
+static int64_t inv_time(struct fx *f, const char *col, int64_t invitation)
+{
+    return qi(f, "SELECT %s FROM invitations WHERE id=%lld", col, (long long)invitation);
+}
+
 static void test_status(void **state)
 {
     struct fx *f = *state;
@@ -1368,43 +1391,34 @@ static void test_status(void **state)
                      CX_OK);
     tx_commit(f);
 
-    tx_begin(f);
-    assert_int_equal(cx_deliver_status(f->s, "prov-a", "delivered", 1000, &err), CX_OK);
-    tx_commit(f);
-    assert_int_equal(qi(f, "SELECT delivered FROM invitations WHERE id=%lld", a), 1000);
-    assert_int_equal(qi(f, "SELECT opened FROM invitations WHERE id=%lld", a), 0);
-    tx_begin(f);
-    assert_int_equal(cx_deliver_status(f->s, "prov-a", "read", 2000, &err), CX_OK);
-    assert_int_equal(cx_deliver_status(f->s, "prov-a", "delivered", 3000, &err), CX_OK);
-    tx_commit(f);
-    assert_int_equal(qi(f, "SELECT delivered FROM invitations WHERE id=%lld", a), 1000);
-    assert_int_equal(qi(f, "SELECT opened FROM invitations WHERE id=%lld", a), 2000);
-    assert_int_equal(qi(f, "SELECT failed FROM invitations WHERE id=%lld", a), 0);
+    statuses(f, (const struct status_ev[]){{"prov-a", "delivered", 1000}, {0}});
+    assert_int_equal(inv_time(f, "delivered", a), 1000);
+    assert_int_equal(inv_time(f, "opened", a), 0);
+    statuses(f, (const struct status_ev[]){
+                    {"prov-a", "read", 2000}, {"prov-a", "delivered", 3000}, {0}});
+    assert_int_equal(inv_time(f, "delivered", a), 1000);
+    assert_int_equal(inv_time(f, "opened", a), 2000);
+    assert_int_equal(inv_time(f, "failed", a), 0);
     /* read without delivered first sets both */
-    tx_begin(f);
-    assert_int_equal(cx_deliver_status(f->s, "prov-b", "read", 4000, &err), CX_OK);
-    tx_commit(f);
-    assert_int_equal(qi(f, "SELECT delivered FROM invitations WHERE id=%lld", b), 4000);
-    assert_int_equal(qi(f, "SELECT opened FROM invitations WHERE id=%lld", b), 4000);
+    statuses(f, (const struct status_ev[]){{"prov-b", "read", 4000}, {0}});
+    assert_int_equal(inv_time(f, "delivered", b), 4000);
+    assert_int_equal(inv_time(f, "opened", b), 4000);
     /* failed */
-    tx_begin(f);
-    assert_int_equal(cx_deliver_status(f->s, "prov-c", "failed", 5000, &err), CX_OK);
-    tx_commit(f);
-    assert_int_equal(qi(f, "SELECT failed FROM invitations WHERE id=%lld", c), 5000);
-    assert_int_equal(qi(f, "SELECT delivered FROM invitations WHERE id=%lld", c), 0);
+    statuses(f, (const struct status_ev[]){{"prov-c", "failed", 5000}, {0}});
+    assert_int_equal(inv_time(f, "failed", c), 5000);
+    assert_int_equal(inv_time(f, "delivered", c), 0);
     /* unknown ids, NULL, an empty id, an unknown status, and the status of
      * a reply message change nothing */
-    tx_begin(f);
-    assert_int_equal(cx_deliver_status(f->s, "prov-zzz", "delivered", 6000, &err), CX_OK);
-    assert_int_equal(cx_deliver_status(f->s, NULL, "delivered", 6000, &err), CX_OK);
-    assert_int_equal(cx_deliver_status(f->s, "", "failed", 6000, &err), CX_OK);
-    assert_int_equal(cx_deliver_status(f->s, "prov-c", "exploded", 6000, &err), CX_OK);
-    assert_int_equal(cx_deliver_status(f->s, "prov-r", "delivered", 6000, &err), CX_OK);
-    tx_commit(f);
+    statuses(f, (const struct status_ev[]){{"prov-zzz", "delivered", 6000},
+                                           {NULL, "delivered", 6000},
+                                           {"", "failed", 6000},
+                                           {"prov-c", "exploded", 6000},
+                                           {"prov-r", "delivered", 6000},
+                                           {0}});
     assert_int_equal(qi(f, "SELECT count(*) FROM invitations WHERE delivered=6000 OR opened=6000"
                            " OR failed=6000"),
                      0);
-    assert_int_equal(qi(f, "SELECT delivered FROM invitations WHERE id=%lld", c), 0);
+    assert_int_equal(inv_time(f, "delivered", c), 0);
 }
 
 /* ---- 10. validators ---------------------------------------------------- */
