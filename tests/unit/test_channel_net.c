@@ -325,8 +325,8 @@ static void test_wa_send(void **state)
         "\"5\",\"title\":\"5\"},{\"id\":\"6\",\"title\":\"6\"},{\"id\":\"7\",\"title\":\"7\"},"
         "{\"id\":\"8\",\"title\":\"8\",\"description\":\"likely\"},{\"id\":\"9\",\"title\":"
         "\"123456789012345678901234\"}]}",
-        "{\"to\":\"4915112345678\",\"type\":\"template\",\"params\":[\"Anna\",\"https://x.example/"
-        "s/1\"]}",
+        ("{\"to\":\"4915112345678\",\"type\":\"template\",\"params\":[\"Anna\",\"https://x.example/"
+         "s/1\"]}"),
     };
     const char *types[] = {"text", "interactive", "interactive", "template"};
     for (int i = 0; i < 4; i++) {
