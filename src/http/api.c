@@ -129,6 +129,7 @@ int cx_api_new(const char *dir, struct cx_writer *w, const struct cx_api_config 
 
 void cx_api_free(struct cx_api *api)
 {
+    cx_dash_async_wait(); /* their threads use the store directory */
     if (!api) return;
     for (size_t i = 0; i < api->nstores; i++) cx_store_close(api->stores[i]);
     free(api->stores);
@@ -301,6 +302,11 @@ void cx_api_set_base_url(struct cx_api *api, const char *url)
 void cx_api_set_dispatcher(struct cx_api *api, struct cx_dispatcher *d)
 {
     api->dispatcher = d;
+}
+
+const char *cx_api_dir(struct cx_api *api)
+{
+    return api->dir;
 }
 
 struct cx_dispatcher *cx_api_dispatcher(struct cx_api *api)

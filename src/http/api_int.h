@@ -40,6 +40,8 @@ extern const char cx_widget_js[];
 /* The calling thread's read connection (NULL with err on failure). */
 struct cx_store *cx_api_thread_store(struct cx_api *api, struct cx_err *err);
 struct cx_writer *cx_api_writer(struct cx_api *api);
+/* The data directory. */
+const char *cx_api_dir(struct cx_api *api);
 /* The dispatcher (NULL when none) and the configuration. */
 struct cx_dispatcher *cx_api_dispatcher(struct cx_api *api);
 const struct cx_api_config *cx_api_config_of(struct cx_api *api);

@@ -173,14 +173,20 @@ void cx_dash_redirect(struct cx_dash_req *d, const char *url)
     cx_api_send_body(d->resp, 303, "text/plain; charset=utf-8", body, body ? strlen(body) : 0);
 }
 
-static void head(struct cx_html *h, const char *title)
+static void head_refresh(struct cx_html *h, const char *title, int refresh_s)
 {
     cx_html_printf(h, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
                    cx_dash_lang_code());
+    if (refresh_s > 0) cx_html_printf(h, "<meta http-equiv=\"refresh\" content=\"%d\">", refresh_s);
     cx_html_raw(h, "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                    "<meta name=\"referrer\" content=\"same-origin\"><title>");
     cx_html_esc(h, title);
     cx_html_raw(h, " · cxpulse</title><link rel=\"stylesheet\" href=\"/dash.css\"></head><body>");
+}
+
+static void head(struct cx_html *h, const char *title)
+{
+    head_refresh(h, title, 0);
 }
 
 void cx_dash_error(struct cx_dash_req *d, int status, const char *fmt, ...)
@@ -376,30 +382,36 @@ void cx_dash_filter_query(const struct cx_dash_filter *f, struct cx_html *h)
     put_kv(h, &first, "val", f->attr_val);
 }
 
-int cx_dash_apply_query(struct cx_dash_req *d, struct cx_query *q, struct cx_err *err)
+int cx_dash_query_filter(const struct cx_dash_filter *f, const char *tz, struct cx_query *q,
+                         struct cx_err *err)
 {
     free(q->from);
     free(q->to);
     free(q->tz);
-    q->from = strdup(d->f.from);
-    q->to = strdup(d->f.to);
-    q->tz = strdup(d->store->rollup_tz);
+    q->from = strdup(f->from);
+    q->to = strdup(f->to);
+    q->tz = strdup(tz);
     if (!q->from || !q->to || !q->tz) return cx_fail(err, CX_ENOMEM, "out of memory");
     char kv[512];
     int rc = CX_OK;
-    if (d->f.channel[0]) {
-        snprintf(kv, sizeof kv, "channel=%s", d->f.channel);
+    if (f->channel[0]) {
+        snprintf(kv, sizeof kv, "channel=%s", f->channel);
         rc = cx_query_add_where(q, kv, err);
     }
-    if (!rc && d->f.touchpoint[0]) {
-        snprintf(kv, sizeof kv, "touchpoint=%s", d->f.touchpoint);
+    if (!rc && f->touchpoint[0]) {
+        snprintf(kv, sizeof kv, "touchpoint=%s", f->touchpoint);
         rc = cx_query_add_where(q, kv, err);
     }
-    if (!rc && d->f.attr_key[0]) {
-        snprintf(kv, sizeof kv, "%s=%s", d->f.attr_key, d->f.attr_val);
+    if (!rc && f->attr_key[0]) {
+        snprintf(kv, sizeof kv, "%s=%s", f->attr_key, f->attr_val);
         rc = cx_query_add_where(q, kv, err);
     }
     return rc;
+}
+
+int cx_dash_apply_query(struct cx_dash_req *d, struct cx_query *q, struct cx_err *err)
+{
+    return cx_dash_query_filter(&d->f, d->store->rollup_tz, q, err);
 }
 
 void cx_dash_apply_scan(struct cx_dash_req *d, struct cx_scan_filter *sf)
@@ -491,7 +503,7 @@ void cx_dash_csrf_field(struct cx_dash_req *d, struct cx_html *h)
 
 void cx_dash_begin(struct cx_dash_req *d, struct cx_html *h, const char *title, const char *nav_id)
 {
-    head(h, title);
+    head_refresh(h, title, d->refresh_s);
     cx_html_printf(h,
                    "<a class=\"skip\" href=\"#main\">%s</a><header><div class=\"brand\">cxpulse"
                    "</div><nav aria-label=\"%s\"><ul>",

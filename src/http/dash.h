@@ -19,4 +19,8 @@ struct cx_dash_warmer;
 struct cx_dash_warmer *cx_dash_warm_start(struct cx_api *api, unsigned every_s);
 void cx_dash_warm_stop(struct cx_dash_warmer *w); /* NULL is a no-op */
 
+/* Waits until the reports being computed off the request (dash_pages.c)
+ * are done; cx_api_free calls it. */
+void cx_dash_async_wait(void);
+
 #endif

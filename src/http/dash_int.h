@@ -39,6 +39,7 @@ struct cx_dash_req {
     char csrf[65]; /* this session's CSRF token (hex) */
     struct cx_dash_filter f;
     const char *path; /* request path */
+    int refresh_s;    /* > 0: the page reloads itself after this many seconds */
 };
 
 /* ---- frame (dash.c) ---- */
@@ -68,6 +69,9 @@ void cx_dash_filter_query(const struct cx_dash_filter *f, struct cx_html *h);
  * zone, channel, touchpoint, attribute). */
 struct cx_query;
 int cx_dash_apply_query(struct cx_dash_req *d, struct cx_query *q, struct cx_err *err);
+/* The same from a filter and a zone (for work done off the request). */
+int cx_dash_query_filter(const struct cx_dash_filter *f, const char *tz, struct cx_query *q,
+                         struct cx_err *err);
 struct cx_scan_filter;
 void cx_dash_apply_scan(struct cx_dash_req *d, struct cx_scan_filter *sf);
 

@@ -63,6 +63,18 @@ static int find(struct cx_memo *m, const char *key)
     return -1;
 }
 
+int cx_memo_state(struct cx_memo *m, const char *key, int64_t ttl_ms)
+{
+    pthread_mutex_lock(&m->mu);
+    int at = find(m, key), st = 0;
+    if (at >= 0 && !m->slot[at]->ready)
+        st = 1;
+    else if (at >= 0 && cx_memo_now_ms() - m->slot[at]->made_ms < ttl_ms)
+        st = 2;
+    pthread_mutex_unlock(&m->mu);
+    return st;
+}
+
 struct cx_memo_ent *cx_memo_get(struct cx_memo *m, const char *key, int64_t ttl_ms, cx_memo_fn fn,
                                 void *ctx, struct cx_err *err)
 {

@@ -52,6 +52,10 @@ struct cx_memo_ent *cx_memo_get(struct cx_memo *m, const char *key, int64_t ttl_
                                 void *ctx, struct cx_err *err);
 void cx_memo_put(struct cx_memo *m, struct cx_memo_ent *e);
 
+/* Without computing anything: 2 when key has a value younger than ttl_ms,
+ * 1 when it is being computed, 0 otherwise. */
+int cx_memo_state(struct cx_memo *m, const char *key, int64_t ttl_ms);
+
 /* 16 hex characters that tell stores apart in memo keys (one process may
  * serve tests over several data directories). */
 struct cx_store;

@@ -6,6 +6,7 @@
  * = the store's zone); score metrics read the rollups unless an attribute
  * filter forces a scan, which the page then says. */
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,19 +153,112 @@ static int report_compute(void *ctx, void **val, struct cx_err *err)
     return rc;
 }
 
-/* Like run(), through the memo; *made gets when the result was computed.
- * The caller releases *ent with cx_memo_put. */
+/* ---- reports computed off the request ---- */
+
+/* A report that is not in the memo yet is computed by a thread of its own
+ * (with its own store connection) while the page says so and reloads
+ * itself; the request answers at once. */
+struct async_job {
+    char dir[4096], key[768], tz[128];
+    char metrics[256], by[160];
+    int compare;
+    struct cx_dash_filter f;
+};
+
+static pthread_mutex_t async_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t async_cv = PTHREAD_COND_INITIALIZER;
+static int async_running;
+
+/* Builds the report query of metrics, by, compare and the filter. */
+static int build_query(struct cx_query *q, const char *metrics, const char *by, int compare,
+                       const struct cx_dash_filter *f, const char *tz, struct cx_err *err)
+{
+    int rc = cx_query_add_metrics(q, metrics, err);
+    if (!rc && by && by[0]) rc = cx_query_add_by(q, by, err);
+    if (!rc) rc = cx_dash_query_filter(f, tz, q, err);
+    if (!rc && compare && !(q->compare = strdup("previous")))
+        rc = cx_fail(err, CX_ENOMEM, "out of memory");
+    return rc;
+}
+
+static void *async_main(void *arg)
+{
+    struct async_job *j = arg;
+    struct cx_store *s = NULL;
+    struct cx_err err = {{0}};
+    struct cx_query q;
+    cx_query_init(&q);
+    if (!cx_store_open_sqlite(j->dir, NULL, &s, &err) &&
+        !build_query(&q, j->metrics, j->by, j->compare, &j->f, j->tz, &err)) {
+        struct report_job rj = {s, &q};
+        struct cx_memo_ent *e =
+            cx_memo_get(&report_memo, j->key, REPORT_TTL_MS, report_compute, &rj, &err);
+        if (!e) fprintf(stderr, "cxpulse: dashboard report: %s\n", err.msg);
+        cx_memo_put(&report_memo, e);
+    }
+    cx_query_free(&q);
+    cx_store_close(s);
+    free(j);
+    pthread_mutex_lock(&async_mu);
+    async_running--;
+    pthread_cond_broadcast(&async_cv);
+    pthread_mutex_unlock(&async_mu);
+    return NULL;
+}
+
+void cx_dash_async_wait(void)
+{
+    pthread_mutex_lock(&async_mu);
+    while (async_running > 0) pthread_cond_wait(&async_cv, &async_mu);
+    pthread_mutex_unlock(&async_mu);
+}
+
+/* Starts the computation of key unless one runs; at most 4 at a time. */
+static void async_start(struct cx_dash_req *d, const char *key, const char *metrics, const char *by,
+                        int compare)
+{
+    struct async_job *j = calloc(1, sizeof *j);
+    if (!j) return;
+    snprintf(j->dir, sizeof j->dir, "%s", cx_api_dir(d->api));
+    snprintf(j->key, sizeof j->key, "%s", key);
+    snprintf(j->tz, sizeof j->tz, "%s", d->store->rollup_tz);
+    snprintf(j->metrics, sizeof j->metrics, "%s", metrics);
+    snprintf(j->by, sizeof j->by, "%s", by ? by : "");
+    j->compare = compare;
+    j->f = d->f;
+    pthread_mutex_lock(&async_mu);
+    int room = async_running < 4;
+    if (room) async_running++;
+    pthread_mutex_unlock(&async_mu);
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (!room || pthread_create(&t, &at, async_main, j)) {
+        free(j);
+        if (room) {
+            pthread_mutex_lock(&async_mu);
+            async_running--;
+            pthread_cond_broadcast(&async_cv);
+            pthread_mutex_unlock(&async_mu);
+        }
+    }
+    pthread_attr_destroy(&at);
+}
+
+/* Like run(), through the memo; the caller releases *ent with cx_memo_put.
+ * With pending non-NULL a report that is not ready yet is computed off the
+ * request: NULL is returned with *pending = 1 (no page sent). */
 static const struct cx_report *run_shared(struct cx_dash_req *d, const char *metrics,
-                                          const char *by, int compare, struct cx_memo_ent **ent)
+                                          const char *by, int compare, struct cx_memo_ent **ent,
+                                          int *pending)
 {
     struct cx_query q;
     cx_query_init(&q);
     struct cx_err err = {{0}};
-    int rc = cx_query_add_metrics(&q, metrics, &err);
-    if (!rc && by && by[0]) rc = cx_query_add_by(&q, by, &err);
-    if (!rc) rc = cx_dash_apply_query(d, &q, &err);
-    if (!rc && compare && !(q.compare = strdup("previous"))) rc = CX_ENOMEM;
+    int rc = build_query(&q, metrics, by, compare, &d->f, d->store->rollup_tz, &err);
     *ent = NULL;
+    if (pending) *pending = 0;
     if (!rc) {
         char tag[17], key[768];
         cx_memo_store_tag(d->store, tag);
@@ -173,6 +267,14 @@ static const struct cx_report *run_shared(struct cx_dash_req *d, const char *met
         for (size_t i = 0; i < q.nwhere && n > 0 && (size_t)n < sizeof key; i++)
             n +=
                 snprintf(key + n, sizeof key - (size_t)n, "|%s=%s", q.where[i].key, q.where[i].val);
+        int st =
+            pending && !cx_memo_refreshing ? cx_memo_state(&report_memo, key, REPORT_TTL_MS) : 2;
+        if (st != 2) {
+            if (st == 0) async_start(d, key, metrics, by, compare);
+            *pending = 1;
+            cx_query_free(&q);
+            return NULL;
+        }
         struct report_job j = {d->store, &q};
         *ent = cx_memo_get(&report_memo, key, REPORT_TTL_MS, report_compute, &j, &err);
         if (!*ent) rc = err.msg[0] ? CX_EINVAL : CX_ENOMEM;
@@ -183,6 +285,22 @@ static const struct cx_report *run_shared(struct cx_dash_req *d, const char *met
         return NULL;
     }
     return (*ent)->val;
+}
+
+/* The page while its numbers are being computed: the frame, the filters,
+ * a note, and a reload after a few seconds. */
+static void pending_page(struct cx_dash_req *d, const char *title, const char *nav,
+                         unsigned filters)
+{
+    struct cx_html h = {0};
+    d->refresh_s = 3;
+    cx_dash_begin(d, &h, title, nav);
+    cx_dash_filters(d, &h, filters);
+    cx_html_raw(&h, "<p class=\"note\" role=\"status\">");
+    cx_html_esc(&h, T("These numbers read every row of the period and are being computed now. "
+                      "This page reloads itself every few seconds until they are ready."));
+    cx_html_raw(&h, "</p>");
+    cx_dash_end(d, &h);
 }
 
 static void scan_note(struct cx_dash_req *d, struct cx_html *h)
@@ -648,12 +766,20 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     const char *list = "call_abandonment,chat_abandonment,avg_wait,cart_abandonment,churn,fcr,"
                        "resolution_hours,resolution_hours_p90,transfers";
     struct cx_memo_ent *e_cur = NULL, *e_ch = NULL;
-    const struct cx_report *cur = run_shared(d, list, NULL, 1, &e_cur);
-    if (!cur) return;
+    int pend = 0, pend2 = 0;
+    const struct cx_report *cur = run_shared(d, list, NULL, 1, &e_cur, &pend);
     /* each report reads the events of its metrics: the channel split is a
      * third pass, so it runs only when asked for (by=channel) */
     int split = !strcmp(d->f.by, "channel");
-    const struct cx_report *ch = split ? run_shared(d, list, "channel", 0, &e_ch) : NULL;
+    const struct cx_report *ch =
+        split && (cur || pend) ? run_shared(d, list, "channel", 0, &e_ch, &pend2) : NULL;
+    if (pend || pend2) {
+        cx_memo_put(&report_memo, e_cur);
+        cx_memo_put(&report_memo, e_ch);
+        pending_page(d, T("Operations"), "operations", CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_ATTR);
+        return;
+    }
+    if (!cur) return;
     struct cx_dash_table *t = NULL;
     if (split && !ch) goto out;
     t = channel_table("ops-by-channel", T("Operations by channel"), ch);

@@ -18,6 +18,7 @@
 
 #include "engine/report.h"
 #include "http/api.h"
+#include "http/dash.h"
 
 #define ADMIN_PW "correct horse battery"
 #define VIEWER_PW "viewer password 1"
@@ -565,6 +566,30 @@ static void test_pages_and_roles(void **state)
     free(r.body);
 }
 
+/* Operations read every event: a view nobody asked for yet answers at once
+ * with a page that says it is being computed and reloads itself; once the
+ * computation is done the same URL shows the numbers. */
+static void test_operations_off_request(void **state)
+{
+    struct fixture *f = *state;
+    char vc[160], vcsrf[80];
+    assert_int_equal(login(f, "vw", VIEWER_PW, vc, sizeof vc, vcsrf, sizeof vcsrf), 303);
+    const char *url = "/operations?from=2025-11-01&to=2026-02-28";
+    struct reply r;
+    send_req(f, "GET", url, vc, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<meta http-equiv=\"refresh\" content=\"3\">"));
+    assert_non_null(strstr(r.body, "role=\"status\""));
+    assert_null(strstr(r.body, "data-metric=\"call_abandonment\""));
+    free(r.body);
+    cx_dash_async_wait();
+    send_req(f, "GET", url, vc, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "http-equiv=\"refresh\""));
+    assert_non_null(strstr(r.body, "data-metric=\"call_abandonment\""));
+    free(r.body);
+}
+
 static void test_csrf(void **state)
 {
     struct fixture *f = *state;
@@ -837,6 +862,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_required, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_and_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_operations_off_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csrf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_followup_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin_creates_key, setup, teardown),
