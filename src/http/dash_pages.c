@@ -303,6 +303,32 @@ static void pending_page(struct cx_dash_req *d, const char *title, const char *n
     cx_dash_end(d, &h);
 }
 
+/* A report a page holds: its own (computed here) or shared (memo). */
+struct held {
+    struct cx_report *own;
+    struct cx_memo_ent *ent;
+};
+
+static void held_free(struct held *h)
+{
+    cx_report_free(h->own);
+    cx_memo_put(&report_memo, h->ent);
+    memset(h, 0, sizeof *h);
+}
+
+/* A score report for a page: computed here from the rollups when that is
+ * cheap; with an attribute filter (every row of the period is read)
+ * through the memo and off the request. NULL with *pending = 1 while it is
+ * being computed, NULL alone after an error page was sent. */
+static const struct cx_report *report_for(struct cx_dash_req *d, const char *metrics,
+                                          const char *by, int compare, struct held *h, int *pending)
+{
+    memset(h, 0, sizeof *h);
+    *pending = 0;
+    if (!d->f.attr_key[0]) return h->own = run(d, metrics, by, compare);
+    return run_shared(d, metrics, by, compare, &h->ent, pending);
+}
+
 static void scan_note(struct cx_dash_req *d, struct cx_html *h)
 {
     if (d->f.attr_key[0])
@@ -438,10 +464,22 @@ static void tile(struct cx_html *h, enum cx_metric m, const struct cx_report_row
 void cx_dash_page_overview(struct cx_dash_req *d)
 {
     static const enum cx_metric ms[3] = {CX_M_NPS, CX_M_CSAT, CX_M_CES};
-    struct cx_report *cur = run(d, "nps,csat,ces", NULL, 1);
+    struct held h1 = {0}, h2 = {0}, h3 = {0};
+    int p1 = 0, p2 = 0, p3 = 0;
+    const struct cx_report *cur = report_for(d, "nps,csat,ces", NULL, 1, &h1, &p1);
+    const struct cx_report *wk =
+        cur || p1 ? report_for(d, "nps,csat,ces", "week", 0, &h2, &p2) : NULL;
+    const struct cx_report *ch =
+        wk || p2 ? report_for(d, "nps,csat,ces", "channel", 0, &h3, &p3) : NULL;
+    if (p1 || p2 || p3) {
+        held_free(&h1);
+        held_free(&h2);
+        held_free(&h3);
+        pending_page(d, T("Overview"), "overview",
+                     CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR);
+        return;
+    }
     if (!cur) return;
-    struct cx_report *wk = run(d, "nps,csat,ces", "week", 0);
-    struct cx_report *ch = wk ? run(d, "nps,csat,ces", "channel", 0) : NULL;
     struct buckets b = {0};
     double *spark = NULL;
     struct cx_dash_table *t = NULL;
@@ -486,9 +524,9 @@ out:
     free(spark);
     free_buckets(&b);
     cx_dash_table_free(t);
-    cx_report_free(cur);
-    cx_report_free(wk);
-    cx_report_free(ch);
+    held_free(&h1);
+    held_free(&h2);
+    held_free(&h3);
 }
 
 /* ---- Trends ---- */
@@ -530,7 +568,13 @@ void cx_dash_page_trends(struct cx_dash_req *d)
     }
     char by[200];
     snprintf(by, sizeof by, "%s%s%s", grain, d->f.by[0] ? "," : "", d->f.by);
-    struct cx_report *r = run(d, metric, by, 0);
+    struct held hr;
+    int pend = 0;
+    const struct cx_report *r = report_for(d, metric, by, 0, &hr, &pend);
+    if (pend) {
+        pending_page(d, T("Trends"), "trends", CX_DF_ALL & ~(unsigned)CX_DF_SEARCH);
+        return;
+    }
     if (!r) return;
     struct buckets b = {0};
     struct split sp[256];
@@ -625,7 +669,7 @@ out:
     free(hi);
     free_buckets(&b);
     cx_dash_table_free(t);
-    cx_report_free(r);
+    held_free(&hr);
 }
 
 /* ---- Effort map ---- */
@@ -667,7 +711,14 @@ void cx_dash_page_effort(struct cx_dash_req *d)
                         "csat_mean or nps)"));
         return;
     }
-    struct cx_report *r = run(d, metric, "touchpoint,channel", 0);
+    struct held hr;
+    int pend = 0;
+    const struct cx_report *r = report_for(d, metric, "touchpoint,channel", 0, &hr, &pend);
+    if (pend) {
+        pending_page(d, T("Effort map"), "effort",
+                     CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR | CX_DF_METRIC);
+        return;
+    }
     if (!r) return;
     enum { CAP = 64 };
     const char *rows[CAP], *cols[CAP];
@@ -746,7 +797,7 @@ out:
     free(v);
     free(order);
     cx_dash_table_free(t);
-    cx_report_free(r);
+    held_free(&hr);
 }
 
 /* ---- Operations ---- */
