@@ -87,6 +87,7 @@ struct cx_api {
     size_t nstores, capstores;
     char base_url[256];
     struct cx_dispatcher *dispatcher;
+    struct cx_dash_warmer *warmer;
     /* report results, reused while no commit happened, or for up to
      * cfg.report_max_age_ms while data is being written */
     pthread_mutex_t rc_mu;
@@ -302,6 +303,16 @@ void cx_api_set_base_url(struct cx_api *api, const char *url)
 void cx_api_set_dispatcher(struct cx_api *api, struct cx_dispatcher *d)
 {
     api->dispatcher = d;
+}
+
+void cx_api_set_warmer(struct cx_api *api, struct cx_dash_warmer *w)
+{
+    api->warmer = w;
+}
+
+struct cx_dash_warmer *cx_api_warmer(struct cx_api *api)
+{
+    return api->warmer;
 }
 
 const char *cx_api_dir(struct cx_api *api)

@@ -40,6 +40,10 @@ extern const char cx_widget_js[];
 /* The calling thread's read connection (NULL with err on failure). */
 struct cx_store *cx_api_thread_store(struct cx_api *api, struct cx_err *err);
 struct cx_writer *cx_api_writer(struct cx_api *api);
+/* The dashboard's background renderer (NULL when none). */
+struct cx_dash_warmer;
+void cx_api_set_warmer(struct cx_api *api, struct cx_dash_warmer *w);
+struct cx_dash_warmer *cx_api_warmer(struct cx_api *api);
 /* The data directory. */
 const char *cx_api_dir(struct cx_api *api);
 /* The dispatcher (NULL when none) and the configuration. */

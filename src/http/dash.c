@@ -1166,6 +1166,14 @@ static void login_redirect(struct cx_dash_req *d)
 
 /* ---- warm-up ---- */
 
+/* A view to render in the background: its path and query. */
+struct warm_item {
+    char path[512];
+    size_t n;
+    char *key[CX_API_MAX_QUERY], *val[CX_API_MAX_QUERY];
+    struct warm_item *next;
+};
+
 struct cx_dash_warmer {
     struct cx_api *api;
     pthread_t thread;
@@ -1173,44 +1181,142 @@ struct cx_dash_warmer {
     pthread_cond_t cv;
     int stopping;
     unsigned every_s;
+    struct warm_item *queue;
+    size_t queued;
 };
+
+static void item_free(struct warm_item *it)
+{
+    for (size_t i = 0; it && i < it->n; i++) {
+        free(it->key[i]);
+        free(it->val[i]);
+    }
+    free(it);
+}
+
+static int same_item(const struct warm_item *a, const struct warm_item *b)
+{
+    if (strcmp(a->path, b->path) || a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->key[i], b->key[i]) || strcmp(a->val[i], b->val[i])) return 0;
+    return 1;
+}
+
+/* Renders one view on the warmer's thread (a viewer without a session). */
+static void render(struct cx_api *api, const char *path, const struct warm_item *it)
+{
+    struct cx_http_req req;
+    memset(&req, 0, sizeof req);
+    req.method = "GET";
+    req.path = path;
+    req.warmup = 1;
+    for (size_t i = 0; it && i < it->n; i++) {
+        req.query[i].key = it->key[i];
+        req.query[i].val = it->val[i];
+    }
+    req.nquery = it ? it->n : 0;
+    struct cx_http_resp resp;
+    memset(&resp, 0, sizeof resp); /* cx_api_handle does this for the others */
+    cx_dash_handle(api, &req, &resp);
+    if (resp.status != 200)
+        fprintf(stderr, "cxpulse: dashboard background render of %s: status %d\n", path,
+                resp.status);
+    cx_http_resp_clear(&resp);
+}
 
 /* The default views whose data takes seconds at scale. */
 static const char *const warm_paths[] = {"/operations", "/issues", "/drivers"};
 
+static int64_t mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+/* Renders the default views now and every every_s seconds, and in between
+ * whatever views pages asked for (cx_dash_render_later). */
 static void *warm_main(void *arg)
 {
     struct cx_dash_warmer *w = arg;
     cx_memo_refreshing = 1;
+    int64_t next = 0;
+    pthread_mutex_lock(&w->mu);
     for (;;) {
-        for (size_t i = 0; i < sizeof warm_paths / sizeof *warm_paths; i++) {
-            pthread_mutex_lock(&w->mu);
-            int stop = w->stopping;
-            pthread_mutex_unlock(&w->mu);
-            if (stop) return NULL;
-            struct cx_http_req req;
-            memset(&req, 0, sizeof req);
-            req.method = "GET";
-            req.path = warm_paths[i];
-            req.warmup = 1;
-            struct cx_http_resp resp;
-            memset(&resp, 0, sizeof resp); /* cx_api_handle does this for the others */
-            cx_dash_handle(w->api, &req, &resp);
-            if (resp.status != 200)
-                fprintf(stderr, "cxpulse: dashboard warm-up of %s: status %d\n", warm_paths[i],
-                        resp.status);
-            cx_http_resp_clear(&resp);
+        while (!w->stopping && !w->queue && mono_s() < next) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        }
+        if (w->stopping) break;
+        struct warm_item *it = w->queue;
+        if (it) {
+            w->queue = it->next;
+            w->queued--;
+        }
+        pthread_mutex_unlock(&w->mu);
+        if (it) {
+            render(w->api, it->path, it);
+            item_free(it);
+        } else {
+            for (size_t i = 0; i < sizeof warm_paths / sizeof *warm_paths; i++)
+                render(w->api, warm_paths[i], NULL);
+            next = mono_s() + (int64_t)w->every_s;
         }
         pthread_mutex_lock(&w->mu);
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += (time_t)w->every_s;
-        while (!w->stopping && pthread_cond_timedwait(&w->cv, &w->mu, &ts) == 0) {
-        }
-        int stop = w->stopping;
-        pthread_mutex_unlock(&w->mu);
-        if (stop) return NULL;
     }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+int cx_dash_render_later(struct cx_dash_req *d)
+{
+    struct cx_dash_warmer *w = cx_api_warmer(d->api);
+    if (!w || d->req->warmup) return 0;
+    struct warm_item *it = calloc(1, sizeof *it);
+    if (!it) return 0;
+    snprintf(it->path, sizeof it->path, "%s", d->path);
+    for (size_t i = 0; i < d->req->nquery && i < CX_API_MAX_QUERY; i++) {
+        const struct cx_query_param *q = &d->req->query[i];
+        if (!strcmp(q->key, "export")) continue;
+        it->key[it->n] = strdup(q->key);
+        it->val[it->n] = strdup(q->val ? q->val : "");
+        if (!it->key[it->n] || !it->val[it->n]) {
+            it->n++;
+            item_free(it);
+            return 0;
+        }
+        it->n++;
+    }
+    pthread_mutex_lock(&w->mu);
+    int dup = 0;
+    for (struct warm_item *q = w->queue; q && !dup; q = q->next) dup = same_item(q, it);
+    int ok = !w->stopping && (dup || w->queued < 32);
+    if (ok && !dup) {
+        struct warm_item **tail = &w->queue;
+        while (*tail) tail = &(*tail)->next;
+        *tail = it;
+        w->queued++;
+        it = NULL;
+        pthread_cond_signal(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    item_free(it);
+    return ok;
+}
+
+void cx_dash_pending(struct cx_dash_req *d, const char *title, const char *nav_id, unsigned filters)
+{
+    struct cx_html h = {0};
+    d->refresh_s = 3;
+    cx_dash_begin(d, &h, title, nav_id);
+    cx_dash_filters(d, &h, filters);
+    cx_html_raw(&h, "<p class=\"note\" role=\"status\">");
+    cx_html_esc(&h, T("These numbers read every row of the period and are being computed now. "
+                      "This page reloads itself every few seconds until they are ready."));
+    cx_html_raw(&h, "</p>");
+    cx_dash_end(d, &h);
 }
 
 struct cx_dash_warmer *cx_dash_warm_start(struct cx_api *api, unsigned every_s)
@@ -1225,17 +1331,24 @@ struct cx_dash_warmer *cx_dash_warm_start(struct cx_api *api, unsigned every_s)
         free(w);
         return NULL;
     }
+    cx_api_set_warmer(api, w);
     return w;
 }
 
 void cx_dash_warm_stop(struct cx_dash_warmer *w)
 {
     if (!w) return;
+    cx_api_set_warmer(w->api, NULL); /* called after the server stopped taking requests */
     pthread_mutex_lock(&w->mu);
     w->stopping = 1;
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+    while (w->queue) {
+        struct warm_item *it = w->queue;
+        w->queue = it->next;
+        item_free(it);
+    }
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);

@@ -405,6 +405,11 @@ void cx_dash_page_issues(struct cx_dash_req *d)
     snprintf(key, sizeof key, "%s|%lld|%lld|%s|%s", tag, (long long)ic.sf.from.sec,
              (long long)ic.sf.to.sec, ic.sf.channel ? ic.sf.channel : "", lang ? lang : "");
     struct cx_err err = {{0}};
+    /* not ready yet: computed in the background while the page says so */
+    if (cx_memo_state(&issues_memo, key, ISSUES_TTL_MS) != 2 && cx_dash_render_later(d)) {
+        cx_dash_pending(d, T_("Frequent issues"), "issues", CX_DF_PERIOD | CX_DF_CHANNEL);
+        return;
+    }
     struct cx_memo_ent *e =
         cx_memo_get(&issues_memo, key, ISSUES_TTL_MS, issues_compute, &ic, &err);
     if (!e) {
@@ -656,6 +661,11 @@ void cx_dash_page_drivers(struct cx_dash_req *d)
              (long long)sf.from.sec, (long long)sf.to.sec, sf.channel ? sf.channel : "",
              sf.touchpoint ? sf.touchpoint : "");
     struct cx_err err = {{0}};
+    if (cx_memo_state(&drivers_memo, key, DRIVERS_TTL_MS) != 2 && cx_dash_render_later(d)) {
+        cx_dash_pending(d, c.o.drops ? T_("Drivers of score drops") : T_("Drivers of low scores"),
+                        "drivers", CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT);
+        return;
+    }
     struct cx_memo_ent *e =
         cx_memo_get(&drivers_memo, key, DRIVERS_TTL_MS, drivers_compute, &c, &err);
     if (!e) {

@@ -142,6 +142,17 @@ void cx_dash_note(struct cx_html *h, const char *text);
  * return to this view, URL-safe and HTML-escaped. */
 void cx_dash_self_url(const struct cx_dash_req *d, struct cx_html *h);
 
+/* ---- slow views ---- */
+
+/* Queues the current view (path and query) to be rendered by the
+ * background renderer, which fills the shared results (http/dash_memo.h).
+ * Returns 0 when there is no renderer (the page then computes in the
+ * request) or this request is the renderer's own. */
+int cx_dash_render_later(struct cx_dash_req *d);
+/* Sends the page shown while its numbers are computed: the frame, the
+ * filters, a status note, and a reload after 3 seconds. */
+void cx_dash_pending(struct cx_dash_req *d, const char *title, const char *nav, unsigned filters);
+
 /* ---- pages: one function per page ---- */
 /* dash_pages.c */
 void cx_dash_page_overview(struct cx_dash_req *d);   /* / */

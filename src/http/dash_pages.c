@@ -287,22 +287,6 @@ static const struct cx_report *run_shared(struct cx_dash_req *d, const char *met
     return (*ent)->val;
 }
 
-/* The page while its numbers are being computed: the frame, the filters,
- * a note, and a reload after a few seconds. */
-static void pending_page(struct cx_dash_req *d, const char *title, const char *nav,
-                         unsigned filters)
-{
-    struct cx_html h = {0};
-    d->refresh_s = 3;
-    cx_dash_begin(d, &h, title, nav);
-    cx_dash_filters(d, &h, filters);
-    cx_html_raw(&h, "<p class=\"note\" role=\"status\">");
-    cx_html_esc(&h, T("These numbers read every row of the period and are being computed now. "
-                      "This page reloads itself every few seconds until they are ready."));
-    cx_html_raw(&h, "</p>");
-    cx_dash_end(d, &h);
-}
-
 /* A report a page holds: its own (computed here) or shared (memo). */
 struct held {
     struct cx_report *own;
@@ -475,8 +459,8 @@ void cx_dash_page_overview(struct cx_dash_req *d)
         held_free(&h1);
         held_free(&h2);
         held_free(&h3);
-        pending_page(d, T("Overview"), "overview",
-                     CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR);
+        cx_dash_pending(d, T("Overview"), "overview",
+                        CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR);
         return;
     }
     if (!cur) return;
@@ -572,7 +556,7 @@ void cx_dash_page_trends(struct cx_dash_req *d)
     int pend = 0;
     const struct cx_report *r = report_for(d, metric, by, 0, &hr, &pend);
     if (pend) {
-        pending_page(d, T("Trends"), "trends", CX_DF_ALL & ~(unsigned)CX_DF_SEARCH);
+        cx_dash_pending(d, T("Trends"), "trends", CX_DF_ALL & ~(unsigned)CX_DF_SEARCH);
         return;
     }
     if (!r) return;
@@ -715,8 +699,9 @@ void cx_dash_page_effort(struct cx_dash_req *d)
     int pend = 0;
     const struct cx_report *r = report_for(d, metric, "touchpoint,channel", 0, &hr, &pend);
     if (pend) {
-        pending_page(d, T("Effort map"), "effort",
-                     CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR | CX_DF_METRIC);
+        cx_dash_pending(d, T("Effort map"), "effort",
+                        CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_TOUCHPOINT | CX_DF_ATTR |
+                            CX_DF_METRIC);
         return;
     }
     if (!r) return;
@@ -827,7 +812,8 @@ void cx_dash_page_operations(struct cx_dash_req *d)
     if (pend || pend2) {
         cx_memo_put(&report_memo, e_cur);
         cx_memo_put(&report_memo, e_ch);
-        pending_page(d, T("Operations"), "operations", CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_ATTR);
+        cx_dash_pending(d, T("Operations"), "operations",
+                        CX_DF_PERIOD | CX_DF_CHANNEL | CX_DF_ATTR);
         return;
     }
     if (!cur) return;
