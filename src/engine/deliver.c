@@ -47,6 +47,10 @@ static int load_survey(struct cx_store *s, const char *id, struct cx_survey **ou
     struct cx_survey_row row;
     int rc = s->vt->survey_get(s, id, &row, err);
     if (rc) return rc;
+    if (row.archived) { /* archived surveys are neither sent nor answered */
+        free(row.json);
+        return cx_fail(err, CX_ENOTFOUND, "survey '%s' is archived", id);
+    }
     rc = cx_survey_from_json(row.json, strlen(row.json), out, err);
     free(row.json);
     return rc;
@@ -169,6 +173,32 @@ static void cut_chars(char *s, size_t n)
 
 /* ---- first messages ---- */
 
+/* Writes s HTML-escaped (text and quoted attribute values). */
+static void fput_esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
 static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_survey *sv,
                            const char *lang, const char *to, const char *token)
 {
@@ -193,39 +223,34 @@ static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_su
      * page with the answer pre-selected; the person confirms there, so a
      * mail scanner following links records nothing. */
     int rtl = lang_of(lang) == CX_LANG_FA;
-    fprintf(hf,
-            "<!doctype html><html lang=\"%s\"%s><body style=\"font-family:sans-serif\">"
-            "<p style=\"font-size:18px\">",
-            lang && *lang ? lang : "en", rtl ? " dir=\"rtl\"" : "");
-    for (const char *c = q; *c; c++) {
-        if (*c == '<')
-            fputs("&lt;", hf);
-        else if (*c == '>')
-            fputs("&gt;", hf);
-        else if (*c == '&')
-            fputs("&amp;", hf);
-        else
-            fputc(*c, hf);
-    }
+    fputs("<!doctype html><html lang=\"", hf);
+    fput_esc(hf, lang && *lang ? lang : "en");
+    fprintf(hf, "\"%s><body style=\"font-family:sans-serif\"><p style=\"font-size:18px\">",
+            rtl ? " dir=\"rtl\"" : "");
+    fput_esc(hf, q);
     fputs("</p><p>", hf);
     fprintf(tf, "%s\n\n", q);
     for (int i = 0; i < n; i++) {
         snprintf(link, sizeof link, "%s/s/%s?score=%d", cfg->base_url, token, opts[i].value);
-        fprintf(hf,
-                "<a href=\"%s\" aria-label=\"%s\" style=\"display:inline-block;min-width:28px;"
-                "padding:8px;margin:2px;border:1px solid #555;border-radius:4px;"
-                "text-decoration:none;color:#111;text-align:center\">%s</a>",
-                link, opts[i].aria, opts[i].label);
+        fputs("<a href=\"", hf);
+        fput_esc(hf, link);
+        fputs("\" aria-label=\"", hf);
+        fput_esc(hf, opts[i].aria);
+        fputs("\" style=\"display:inline-block;min-width:28px;padding:8px;margin:2px;"
+              "border:1px solid #555;border-radius:4px;text-decoration:none;color:#111;"
+              "text-align:center\">",
+              hf);
+        fput_esc(hf, opts[i].label);
+        fputs("</a>", hf);
         fprintf(tf, "%s: %s\n", opts[i].label, link);
     }
     static const char *const unsub[CX_NLANGS] = {"Unsubscribe", "Meld deg av", "Abonelikten çık",
                                                  "لغو اشتراک", "Dezabonare"};
     const char *u = unsub[lang_of(lang)];
     snprintf(link, sizeof link, "%s/u/%s", cfg->base_url, token);
-    fprintf(hf,
-            "</p><p style=\"font-size:12px;color:#555\"><a href=\"%s\">%s</a></p>"
-            "</body></html>",
-            link, u);
+    fputs("</p><p style=\"font-size:12px;color:#555\"><a href=\"", hf);
+    fput_esc(hf, link);
+    fprintf(hf, "\">%s</a></p></body></html>", u);
     fprintf(tf, "\n%s: %s\n", u, link);
     fclose(hf);
     fclose(tf);
@@ -326,7 +351,7 @@ int cx_deliver_invite(struct cx_store *s, const struct cx_delivery_cfg *cfg,
     struct cx_err e2 = {{0}};
     int window = 0;
     if (s->vt->conv_get(s, address, &c, &e2) == CX_OK)
-        window = c.last_in && now - c.last_in < 24 * 3600;
+        window = c.last_in && due - c.last_in < 23 * 3600; /* still open when it is sent */
     snprintf(c.address, sizeof c.address, "%s", address);
     c.invitation = inv.id;
     c.step = 1;
@@ -649,6 +674,11 @@ static int update_contact(struct cx_store *s, const char *customer, const unsign
     attr_str(attrs, len, "phone", raw, sizeof raw);
     cx_deliver_norm_phone(raw, c->phone, sizeof c->phone);
     attr_str(attrs, len, "lang", c->lang, sizeof c->lang);
+    for (const char *p = c->lang; *p; p++) /* a language tag, nothing else */
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '-')) {
+            c->lang[0] = 0;
+            break;
+        }
     attr_str(attrs, len, "tz", c->tz, sizeof c->tz);
     int rc = CX_OK;
     if (c->email[0] || c->phone[0] || c->lang[0] || c->tz[0])
@@ -766,6 +796,14 @@ static int fire_trigger(struct cx_store *s, const struct cx_delivery_cfg *cfg, c
     int64_t due = start + (int64_t)(delay ? json_number_value(delay) : 0) * 60;
     due = cx_deliver_after_quiet(cfg, c->tz, due);
     int64_t inv = 0;
+    if (sv->kind == CX_SURVEY_CUSTOM && strcmp(channel, "email")) {
+        /* a channel that cannot carry this survey: nothing to send, and the
+         * event is still stored */
+        free(ctx);
+        cx_survey_free(sv);
+        *outcome = CX_TRIG_NO_MATCH;
+        return CX_OK;
+    }
     rc = cx_deliver_invite(s, cfg, sv, e->customer, channel, to, c->lang, ctx, ctxlen, now, due,
                            &inv, err);
     if (!rc && e->ref && *e->ref) rc = s->vt->ticket_claim(s, e->ref, inv, err);
@@ -935,7 +973,14 @@ int cx_deliver_inbound(struct cx_store *s, const struct cx_delivery_cfg *cfg, co
         return rc;
     }
     struct cx_survey *sv = NULL;
-    if ((rc = load_survey(s, inv.survey, &sv, err))) {
+    struct cx_err e4 = {{0}};
+    if (load_survey(s, inv.survey, &sv, &e4)) {
+        /* the survey was archived (or removed) since: the conversation ends
+         * quietly; an error would make the provider retry for ever */
+        c.step = 3;
+        c.last_in = c.updated = now;
+        rc = s->vt->conv_put(s, &c, err);
+        if (sync) sync->done = 1;
         free(inv.context);
         return rc;
     }
@@ -1018,7 +1063,7 @@ int cx_deliver_status(struct cx_store *s, const char *msg_id, const char *status
     if (!msg_id || s->vt->outbox_by_provider(s, msg_id, &m, &e2)) return CX_OK;
     free(m.payload);
     if (!m.invitation || strcmp(m.kind, "survey")) return CX_OK;
-    if (!strcmp(status, "delivered") || !strcmp(status, "sent"))
+    if (!strcmp(status, "delivered"))
         return s->vt->invitation_mark(s, m.invitation, CX_INV_DELIVERED, when, err);
     if (!strcmp(status, "read")) {
         int rc = s->vt->invitation_mark(s, m.invitation, CX_INV_DELIVERED, when, err);

@@ -50,6 +50,7 @@ struct claim {
     struct cx_outbox_msg *msgs;
     size_t n;
     char (*secrets)[129]; /* alert webhook secrets, per message */
+    char *skip;           /* 1: not to be sent (the customer opted out since) */
 };
 
 static int do_claim(struct cx_store *s, void *arg, struct cx_err *err)
@@ -58,8 +59,31 @@ static int do_claim(struct cx_store *s, void *arg, struct cx_err *err)
     int rc = s->vt->outbox_claim(s, c->now, 16, &c->msgs, &c->n, err);
     if (rc || !c->n) return rc;
     c->secrets = calloc(c->n, sizeof *c->secrets);
-    if (!c->secrets) return cx_fail(err, CX_ENOMEM, "out of memory");
+    c->skip = calloc(c->n, 1);
+    if (!c->secrets || !c->skip) return cx_fail(err, CX_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n; i++) {
+        struct cx_outbox_msg *m = &c->msgs[i];
+        if (!strcmp(m->kind, "survey")) {
+            /* an opt-out since the survey was queued (STOP, unsubscribe)
+             * holds: the message dies unsent */
+            struct cx_contact ct;
+            struct cx_err e2 = {{0}};
+            if (s->vt->contact_get(s, m->customer, &ct, &e2)) memset(&ct, 0, sizeof ct);
+            if (!strcmp(m->channel, "email"))
+                snprintf(ct.email, sizeof ct.email, "%s", m->recipient);
+            else if (strlen(m->recipient) < sizeof ct.phone)
+                memcpy(ct.phone, m->recipient, strlen(m->recipient) + 1);
+            int out = 0;
+            if ((rc = cx_deliver_opted_out(s, m->customer, &ct, &out, err))) return rc;
+            if (out) {
+                c->skip[i] = 1;
+                if ((rc = s->vt->outbox_finish(s, m->id, "dead", c->now, m->due, NULL,
+                                               "opted out before it was sent", err)) ||
+                    (m->invitation && (rc = s->vt->invitation_fail(s, m->invitation, c->now, err))))
+                    return rc;
+                continue;
+            }
+        }
         if (strcmp(c->msgs[i].channel, "webhook")) continue;
         json_t *p = json_loads(c->msgs[i].payload, 0, NULL);
         const char *alert = json_string_value(json_object_get(p, "alert"));
@@ -237,16 +261,27 @@ static void *dispatch_main(void *arg)
                 fprintf(stderr, "cxpulse: alert check: %s\n", err.msg);
             d->next_alert_check = now + d->cfg.alert_check_s;
         }
-        struct claim c = {now, NULL, 0, NULL};
+        struct claim c = {now, NULL, 0, NULL, NULL};
         struct cx_err err = {{0}};
         if (call(d->w, do_claim, &c, &err)) {
             if (!strstr(err.msg, "shutting down"))
                 fprintf(stderr, "cxpulse: outbox: %s\n", err.msg);
+            /* rolled back: nothing was claimed, nothing is sent */
+            cx_outbox_msgs_free(c.msgs, c.n);
+            c.msgs = NULL;
+            c.n = 0;
         }
-        for (size_t i = 0; i < c.n; i++) send_one(d, &c.msgs[i], c.secrets ? c.secrets[i] : NULL);
+        for (size_t i = 0; i < c.n; i++) {
+            pthread_mutex_lock(&d->mu);
+            int stop = d->stopping;
+            pthread_mutex_unlock(&d->mu);
+            if (stop) break; /* the rest stay "sending": resent after the restart */
+            if (!c.skip || !c.skip[i]) send_one(d, &c.msgs[i], c.secrets ? c.secrets[i] : NULL);
+        }
         size_t sent = c.n;
         cx_outbox_msgs_free(c.msgs, c.n);
         free(c.secrets);
+        free(c.skip);
         if (sent == 16) continue; /* more may be due */
         pthread_mutex_lock(&d->mu);
         if (!d->stopping && !d->kicked) {

@@ -314,7 +314,10 @@ struct chat_start {
 static int apply_chat_start(struct cx_store *s, void *arg, struct cx_err *err)
 {
     struct chat_start *c = arg;
-    int rc = cx_deliver_opted_out(s, c->customer, NULL, &c->opted_out, err);
+    struct cx_contact ct;
+    struct cx_err e2 = {{0}};
+    int known = s->vt->contact_get(s, c->customer, &ct, &e2) == CX_OK;
+    int rc = cx_deliver_opted_out(s, c->customer, known ? &ct : NULL, &c->opted_out, err);
     if (rc || c->opted_out) return rc;
     return cx_deliver_invite(s, c->cfg, c->sv, c->customer, "chat", "", c->lang, NULL, 0, c->now,
                              c->now, &c->inv, err);

@@ -75,7 +75,8 @@ static const char *const migrations[] = {
     "CREATE INDEX invitations_created ON invitations(created);",
     /* 3 -> 4: delivery: the outbox, contacts, opt-outs, chat conversations,
      * triggers, alerts, one survey per ticket */
-    "CREATE TABLE outbox(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, channel TEXT NOT NULL,"
+    "CREATE TABLE outbox(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, channel TEXT "
+    "NOT NULL,"
     " recipient TEXT NOT NULL, customer TEXT NOT NULL, invitation INTEGER NOT NULL,"
     " payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " due INTEGER NOT NULL, created INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0,"

@@ -173,7 +173,7 @@ int sq_outbox_finish(struct cx_store *b, int64_t id, const char *state, int64_t 
         prep(s,
              "UPDATE outbox SET state=?2, sent=CASE WHEN ?2='sent' THEN ?3 ELSE sent END,"
              " due=?4, provider_id=coalesce(?5,provider_id), last_error=coalesce(?6,last_error)"
-             " WHERE id=?1",
+             " WHERE id=?1 AND state='sending'",
              &st, err);
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, id);

@@ -271,7 +271,8 @@ struct cx_store_vt {
     int (*outbox_claim)(struct cx_store *s, int64_t now, size_t max, struct cx_outbox_msg **out,
                         size_t *n, struct cx_err *err);
     /* Records an attempt's end: state "sent" (sent = when), "pending" (retry
-     * at due) or "dead"; provider id and error as given (NULL = keep). */
+     * at due) or "dead"; provider id and error as given (NULL = keep). Only
+     * a message still "sending" changes (an erased id may have been reused). */
     int (*outbox_finish)(struct cx_store *s, int64_t id, const char *state, int64_t when,
                          int64_t due, const char *provider_id, const char *error,
                          struct cx_err *err);

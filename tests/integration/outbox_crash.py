@@ -9,6 +9,7 @@ so a provider that honours the key drops the copy).
 import collections
 import json
 import os
+import sqlite3
 import sys
 import time
 
@@ -43,6 +44,14 @@ def run(t, prov):
              stdin=rows.encode())
     t.check_eq(N, db_query(data, "SELECT count(*) FROM outbox WHERE state='pending'")[0][0],
                "%d messages queued" % N)
+    # one more, whose customer then opts out (STOP) before it is sent: it
+    # must die unsent (the opt-out is written as the STOP webhook would)
+    t.cli_ok("send", "--survey", "s1", "--channel", "sms", "--customers", "-", "--data", data,
+             stdin=b"customer,phone\nquitter,+4790000999\n")
+    con = sqlite3.connect(os.path.join(data, "cxpulse.db"))
+    con.execute("INSERT INTO optouts(address,t,source) VALUES('phone:+4790000999',0,'sms')")
+    con.commit()
+    con.close()
 
     t.section("serve sends slowly; kill -9 in the middle")
     prov.fail(count=1000, status=None, delay=0.4)  # every answer waits 0.4 s
@@ -66,14 +75,15 @@ def run(t, prov):
     srv2 = t.start_server(data, *args, name="second")
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
-        if db_query(data, "SELECT count(*) FROM outbox WHERE state='sent'")[0][0] == N:
+        if db_query(data, "SELECT count(*) FROM outbox WHERE state IN ('sent','dead')")[0][0] \
+                == N + 1:
             break
         time.sleep(0.1)
     t.check_eq(N, db_query(data, "SELECT count(*) FROM outbox WHERE state='sent'")[0][0],
                "all %d messages sent after the restart" % N)
     recv = [m for m in prov.received() if m["path"] == "/sms"]
     keys = collections.Counter(m["headers"].get("idempotency-key") for m in recv)
-    want = {"inv-%d" % i for i in range(1, N + 1)}
+    want = {"inv-%d" % i for i in range(1, N + 1)}  # the opted-out one is inv-(N+1)
     t.check_eq(want, set(keys), "every message arrived, under its invitation's key")
     dups = {k: c for k, c in keys.items() if c > 1}
     t.check(sum(c - 1 for c in dups.values()) <= 1,
@@ -83,6 +93,10 @@ def run(t, prov):
                 "the restart says it resends the message in flight")
     by_phone = collections.Counter(json.loads(m["raw"])["to"] for m in recv)
     t.check_eq(N, len(by_phone), "every customer's number got the survey")
+    t.check("+4790000999" not in by_phone, "the customer who opted out got nothing")
+    row = db_query(data, "SELECT state, last_error FROM outbox WHERE recipient='+4790000999'")
+    t.check_eq([("dead", "opted out before it was sent")], row,
+               "their queued survey died unsent")
 
 
 if __name__ == "__main__":
