@@ -352,17 +352,41 @@ int cx_deliver_invite(struct cx_store *s, const struct cx_delivery_cfg *cfg,
     int window = 0;
     if (s->vt->conv_get(s, address, &c, &e2) == CX_OK)
         window = c.last_in && due - c.last_in < 23 * 3600; /* still open when it is sent */
+    if (!strcmp(channel, "chat")) {                        /* the endpoint asks synchronously */
+        snprintf(c.address, sizeof c.address, "%s", address);
+        c.invitation = inv.id;
+        c.step = 1;
+        c.reasks = 0;
+        c.score = -1;
+        c.updated = now;
+        return s->vt->conv_put(s, &c, err);
+    }
+    /* WhatsApp and SMS: the conversation waits for the score once the
+     * question has gone out (cx_deliver_sent), not before */
+    return enqueue(s, "survey", channel, recipient, customer, inv.id,
+                   chat_payload(cfg, sv, inv.lang, channel, recipient, window), now, due, idem,
+                   err);
+}
+
+int cx_deliver_sent(struct cx_store *s, const struct cx_outbox_msg *m, int64_t now,
+                    struct cx_err *err)
+{
+    if (strcmp(m->kind, "survey") || !m->invitation ||
+        (strcmp(m->channel, "whatsapp") && strcmp(m->channel, "sms")))
+        return CX_OK;
+    char phone[64], address[352];
+    cx_deliver_norm_phone(m->recipient, phone, sizeof phone);
+    snprintf(address, sizeof address, "%s:%s", m->channel, phone);
+    struct cx_conversation c;
+    struct cx_err e2 = {{0}};
+    if (s->vt->conv_get(s, address, &c, &e2)) memset(&c, 0, sizeof c);
     snprintf(c.address, sizeof c.address, "%s", address);
-    c.invitation = inv.id;
+    c.invitation = m->invitation;
     c.step = 1;
     c.reasks = 0;
     c.score = -1;
     c.updated = now;
-    if ((rc = s->vt->conv_put(s, &c, err))) return rc;
-    if (!strcmp(channel, "chat")) return CX_OK; /* the endpoint asks synchronously */
-    return enqueue(s, "survey", channel, recipient, customer, inv.id,
-                   chat_payload(cfg, sv, inv.lang, channel, recipient, window), now, due, idem,
-                   err);
+    return s->vt->conv_put(s, &c, err);
 }
 
 /* ---- quiet hours, opt-outs ---- */

@@ -112,6 +112,12 @@ int cx_deliver_inbound(struct cx_store *s, const struct cx_delivery_cfg *cfg, co
                        const char *from, const char *text, const char *reply_id, const char *msg_id,
                        int64_t now, struct cx_conv_replies *sync, struct cx_err *err);
 
+/* The outbound message m was sent: a WhatsApp or SMS survey's conversation
+ * now waits for the score (before that, the customer's texts are not taken
+ * as answers). Other messages: nothing. */
+int cx_deliver_sent(struct cx_store *s, const struct cx_outbox_msg *m, int64_t now,
+                    struct cx_err *err);
+
 /* A provider status update (sent, delivered, read, failed) for the message
  * with provider id msg_id: marks its invitation delivered, opened or
  * failed. Unknown ids are ignored. */

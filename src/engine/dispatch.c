@@ -107,6 +107,7 @@ static int do_finish(struct cx_store *s, void *arg, struct cx_err *err)
     int rc = s->vt->outbox_finish(s, f->m->id, f->state, f->now, f->due,
                                   f->res->provider_id[0] ? f->res->provider_id : NULL,
                                   f->res->error[0] ? f->res->error : "", err);
+    if (!rc && !strcmp(f->state, "sent")) rc = cx_deliver_sent(s, f->m, f->now, err);
     if (rc || !f->m->invitation || strcmp(f->m->kind, "survey")) return rc;
     if (!strcmp(f->state, "dead")) return s->vt->invitation_fail(s, f->m->invitation, f->now, err);
     /* email and SMS have no read receipts here: sent counts as delivered;

@@ -315,6 +315,13 @@ static int64_t invite(struct fx *f, const char *survey, const char *customer, co
     int rc = cx_deliver_invite(f->s, &f->cfg, sv, customer, channel, to, "", NULL, 0, now, now, &id,
                                &err);
     if (rc) fail_msg("invite: %s", err.msg);
+    /* the dispatcher sent it: the conversation waits for the score */
+    struct cx_outbox_msg *m = NULL;
+    size_t n = 0;
+    assert_int_equal(f->s->vt->outbox_list(f->s, NULL, 0, &m, &n, &err), CX_OK);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].invitation == id) assert_int_equal(cx_deliver_sent(f->s, &m[i], now, &err), CX_OK);
+    cx_outbox_msgs_free(m, n);
     tx_commit(f);
     cx_survey_free(sv);
     assert_true(id > 0);
@@ -1069,6 +1076,36 @@ static void conv_is(struct fx *f, const char *address, int step, int reasks, int
                  c.score, step, reasks, score);
 }
 
+/* A survey queued but not sent yet (a delay, quiet hours): what the
+ * customer texts meanwhile is not an answer to it. */
+static void test_conversation_waits_for_send(void **state)
+{
+    struct fx *f = *state;
+    struct cx_survey *sv = load_survey(f, "nps1");
+    struct cx_err err = {{0}};
+    int64_t now = (int64_t)time(NULL), id = 0;
+    tx_begin(f);
+    assert_int_equal(cx_deliver_invite(f->s, &f->cfg, sv, "c1", "sms", "+4790000001", "", NULL, 0,
+                                       now, now + 3600, &id, &err),
+                     CX_OK);
+    tx_commit(f);
+    cx_survey_free(sv);
+    inbound(f, "sms", "+4790000001", "2", NULL, "early", NULL);
+    assert_int_equal(qi(f, "SELECT count(*) FROM responses"), 0);
+    assert_int_equal(n_replies(f, "+4790000001"), 0);
+    /* once sent, the same text answers it */
+    struct cx_outbox_msg *m = NULL;
+    size_t n = 0;
+    tx_begin(f);
+    assert_int_equal(f->s->vt->outbox_list(f->s, NULL, 0, &m, &n, &err), CX_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(cx_deliver_sent(f->s, &m[0], now, &err), CX_OK);
+    cx_outbox_msgs_free(m, n);
+    tx_commit(f);
+    inbound(f, "sms", "+4790000001", "2", NULL, "later", NULL);
+    assert_int_equal(qi(f, "SELECT score FROM responses WHERE id='inv-%lld'", (long long)id), 2);
+}
+
 static void test_conversation_sms(void **state)
 {
     struct fx *f = *state;
@@ -1752,6 +1789,7 @@ int main(void)
         T(test_low_score_idem_alert_bug),
         T(test_low_score_idem_response_bug),
         T(test_low_score_alert_erase_bug),
+        T(test_conversation_waits_for_send),
         T(test_conversation_sms),
         T(test_conversation_unclear),
         T(test_conversation_chat),
