@@ -933,9 +933,15 @@ int cx_deliver_inbound(struct cx_store *s, const struct cx_delivery_cfg *cfg, co
     struct cx_invitation inv;
     memset(&inv, 0, sizeof inv);
     if (have && s->vt->invitation_get(s, c.invitation, &inv, &e2)) have = 0;
-    if (have && msg_id && *msg_id && !strcmp(c.last_msg, msg_id)) { /* a redelivery */
-        free(inv.context);
-        return CX_OK;
+    if (msg_id && *msg_id) { /* a redelivered webhook is handled once */
+        char key[64];
+        idem_of("in", channel, msg_id, key, sizeof key);
+        int seen = 0;
+        int rc0 = s->vt->inbound_seen(s, key, now, &seen, err);
+        if (rc0 || seen) {
+            free(inv.context);
+            return rc0;
+        }
     }
     if (have && msg_id) snprintf(c.last_msg, sizeof c.last_msg, "%s", msg_id);
     const char *lang = have ? inv.lang : "";

@@ -260,6 +260,9 @@ static const char *const migrations[] = {
                                                                                                 "EN"
                                                                                                 "D"
                                                                                                 ";",
+    /* 5 -> 6: provider message ids already handled (webhook redeliveries) */
+    "CREATE TABLE inbound_seen(key TEXT PRIMARY KEY, t INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX inbound_seen_t ON inbound_seen(t);",
 };
 
 int sq_db_fail(struct sq_store *s, struct cx_err *err, const char *what)
@@ -1263,6 +1266,7 @@ static const struct cx_store_vt sqlite_vt = {
     .alert_secret = sq_alert_secret,
     .alert_fired = sq_alert_fired,
     .ticket_claim = sq_ticket_claim,
+    .inbound_seen = sq_inbound_seen,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
     .user_create = sq_user_create,

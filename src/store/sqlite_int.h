@@ -93,6 +93,8 @@ int sq_alert_secret(struct cx_store *b, const char *id, char *secret, size_t cap
                     struct cx_err *err);
 int sq_alert_fired(struct cx_store *b, const char *id, int64_t when, struct cx_err *err);
 int sq_ticket_claim(struct cx_store *b, const char *ref, int64_t invitation, struct cx_err *err);
+int sq_inbound_seen(struct cx_store *b, const char *key, int64_t now, int *seen,
+                    struct cx_err *err);
 /* Deletes the customer's outbox messages, conversations, contact and opt-outs. */
 int sq_erase_delivery(struct sq_store *s, const char *customer, struct cx_err *err);
 

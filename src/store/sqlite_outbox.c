@@ -554,6 +554,23 @@ int sq_ticket_claim(struct cx_store *b, const char *ref, int64_t invitation, str
                                   : cx_fail(err, CX_EEXIST, "ticket '%s' was surveyed", ref);
 }
 
+int sq_inbound_seen(struct cx_store *b, const char *key, int64_t now, int *seen, struct cx_err *err)
+{
+    struct sq_store *s = (struct sq_store *)b;
+    sqlite3_stmt *st;
+    int rc = prep(s, "INSERT INTO inbound_seen(key,t) VALUES(?1,?2) ON CONFLICT(key) DO NOTHING",
+                  &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if ((rc = run(s, st, "inbound", err))) return rc;
+    *seen = sqlite3_changes(s->db) == 0;
+    if (*seen || now % 64) return CX_OK; /* now and then: forget old keys */
+    if ((rc = prep(s, "DELETE FROM inbound_seen WHERE t<?1", &st, err))) return rc;
+    sqlite3_bind_int64(st, 1, now - 30 * 86400);
+    return run(s, st, "inbound", err);
+}
+
 int sq_erase_delivery(struct sq_store *s, const char *customer, struct cx_err *err)
 {
     static const char *const sql[] = {

@@ -323,6 +323,11 @@ struct cx_store_vt {
      * claim to the invitation (a second call with its id). */
     int (*ticket_claim)(struct cx_store *s, const char *ref, int64_t invitation,
                         struct cx_err *err);
+    /* Records that the inbound provider message key was handled; *seen = 1
+     * when it had been already (a redelivered webhook). Keys older than 30
+     * days are forgotten. */
+    int (*inbound_seen)(struct cx_store *s, const char *key, int64_t now, int *seen,
+                        struct cx_err *err);
     int (*bulk_begin)(struct cx_store *s, int events, struct cx_err *err);
     int (*bulk_end)(struct cx_store *s, int events, struct cx_err *err);
     /* dashboard (sqlite_dash.c): users, sessions, follow-up tasks */
@@ -401,7 +406,7 @@ struct cx_store_opts {
  * not exist and opts->create is 0. The caller closes with cx_store_close. */
 int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *opts, struct cx_store **out,
                          struct cx_err *err);
-#define CX_SCHEMA_VERSION 5
+#define CX_SCHEMA_VERSION 6
 
 static inline void cx_store_close(struct cx_store *s)
 {

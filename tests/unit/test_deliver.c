@@ -1370,6 +1370,26 @@ static void test_conversation_msgid_bug(void **state)
     assert_int_equal(n_replies(f, "+4790000011"), 2);
 }
 
+/* A webhook redelivered after later messages (not only the last one) is
+ * handled once: the retried unclear reply does not become the comment. */
+static void test_conversation_late_redelivery(void **state)
+{
+    struct fx *f = *state;
+    int64_t inv = invite(f, "nps1", "c12", "sms", "+4790000012");
+    inbound(f, "sms", "+4790000012", "hmm", NULL, "A", NULL); /* unclear: re-ask */
+    conv_is(f, "sms:+4790000012", 1, 1, -1);
+    inbound(f, "sms", "+4790000012", "9", NULL, "B", NULL);
+    conv_is(f, "sms:+4790000012", 2, 1, 9);
+    inbound(f, "sms", "+4790000012", "hmm", NULL, "A", NULL); /* the provider retries A */
+    conv_is(f, "sms:+4790000012", 2, 1, 9);
+    assert_int_equal(
+        qi(f, "SELECT comment IS NULL FROM responses WHERE id='inv-%lld'", (long long)inv), 1);
+    inbound(f, "sms", "+4790000012", "Friendly staff", NULL, "C", NULL);
+    assert_int_equal(
+        qi(f, "SELECT comment='Friendly staff' FROM responses WHERE id='inv-%lld'", (long long)inv),
+        1);
+}
+
 /* ---- 9. status updates ------------------------------------------------- */
 
 struct status_ev {
@@ -1796,6 +1816,7 @@ int main(void)
         T(test_conversation_keywords),
         T(test_conversation_help_bug),
         T(test_conversation_msgid_bug),
+        T(test_conversation_late_redelivery),
         T(test_status),
         cmocka_unit_test(test_trigger_validate),
         cmocka_unit_test(test_alert_validate),
