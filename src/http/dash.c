@@ -1,7 +1,7 @@
 /* dash.c - the dashboard's edge: routing, login and sessions, CSRF, the
  * page frame, filters, tables with CSV export and the style sheet. Pages
- * live in dash_pages.c and dash_insights.c and see only struct
- * cx_dash_req (dash_int.h).
+ * live in dash_pages.c, dash_insights.c, dash_customers.c and dash_defs.c
+ * and see only struct cx_dash_req (dash_int.h).
  *
  * Sessions: the cookie cxsid holds 64 random hex digits; the store keeps a
  * hash of it, the user and a CSRF token, for 12 hours. Every POST carries

@@ -163,11 +163,13 @@ void cx_dash_page_responses(struct cx_dash_req *d);  /* /responses */
 void cx_dash_page_followup(struct cx_dash_req *d); /* /followup (GET list, POST take/note/close) */
 void cx_dash_page_settings(struct cx_dash_req *d); /* /settings (admins; API keys, users) */
 /* dash_insights.c */
-void cx_dash_page_issues(struct cx_dash_req *d);    /* /issues (topics with trends and quotes) */
-void cx_dash_page_drivers(struct cx_dash_req *d);   /* /drivers */
+void cx_dash_page_issues(struct cx_dash_req *d);  /* /issues (topics with trends and quotes) */
+void cx_dash_page_drivers(struct cx_dash_req *d); /* /drivers */
+/* dash_customers.c */
 void cx_dash_page_customers(struct cx_dash_req *d); /* /customers (search) and /customers/ID */
-void cx_dash_page_surveys(struct cx_dash_req *d);   /* /surveys (list, create) */
-void cx_dash_page_triggers(struct cx_dash_req *d);  /* /triggers (list, create, delete) */
-void cx_dash_page_alerts(struct cx_dash_req *d);    /* /alerts (list, create) */
+/* dash_defs.c */
+void cx_dash_page_surveys(struct cx_dash_req *d);  /* /surveys (list, create) */
+void cx_dash_page_triggers(struct cx_dash_req *d); /* /triggers (list, create, delete) */
+void cx_dash_page_alerts(struct cx_dash_req *d);   /* /alerts (list, create) */
 
 #endif
