@@ -30,6 +30,10 @@ struct sq_store {
     int in_tx;
 };
 
+/* sqlite_schema.c: sq_migrations[v] takes schema version v to v + 1
+ * (CX_SCHEMA_VERSION of them). */
+extern const char *const sq_migrations[];
+
 /* Fills err with what failed and SQLite's message; returns CX_ESTORE. */
 int sq_db_fail(struct sq_store *s, struct cx_err *err, const char *what);
 /* Runs SQL without results. */
