@@ -17,6 +17,7 @@
 #include "engine/token.h"
 #include "io/survey_json.h"
 #include "util/tz.h"
+#include "util/escape.h"
 
 void cx_delivery_defaults(struct cx_delivery_cfg *cfg)
 {
@@ -173,32 +174,6 @@ static void cut_chars(char *s, size_t n)
 
 /* ---- first messages ---- */
 
-/* Writes s HTML-escaped (text and quoted attribute values). */
-static void fput_esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_survey *sv,
                            const char *lang, const char *to, const char *token)
 {
@@ -224,23 +199,23 @@ static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_su
      * mail scanner following links records nothing. */
     int rtl = lang_of(lang) == CX_LANG_FA;
     fputs("<!doctype html><html lang=\"", hf);
-    fput_esc(hf, lang && *lang ? lang : "en");
+    cx_fput_html(hf, lang && *lang ? lang : "en");
     fprintf(hf, "\"%s><body style=\"font-family:sans-serif\"><p style=\"font-size:18px\">",
             rtl ? " dir=\"rtl\"" : "");
-    fput_esc(hf, q);
+    cx_fput_html(hf, q);
     fputs("</p><p>", hf);
     fprintf(tf, "%s\n\n", q);
     for (int i = 0; i < n; i++) {
         snprintf(link, sizeof link, "%s/s/%s?score=%d", cfg->base_url, token, opts[i].value);
         fputs("<a href=\"", hf);
-        fput_esc(hf, link);
+        cx_fput_html(hf, link);
         fputs("\" aria-label=\"", hf);
-        fput_esc(hf, opts[i].aria);
+        cx_fput_html(hf, opts[i].aria);
         fputs("\" style=\"display:inline-block;min-width:28px;padding:8px;margin:2px;"
               "border:1px solid #555;border-radius:4px;text-decoration:none;color:#111;"
               "text-align:center\">",
               hf);
-        fput_esc(hf, opts[i].label);
+        cx_fput_html(hf, opts[i].label);
         fputs("</a>", hf);
         fprintf(tf, "%s: %s\n", opts[i].label, link);
     }
@@ -249,7 +224,7 @@ static char *email_payload(const struct cx_delivery_cfg *cfg, const struct cx_su
     const char *u = unsub[lang_of(lang)];
     snprintf(link, sizeof link, "%s/u/%s", cfg->base_url, token);
     fputs("</p><p style=\"font-size:12px;color:#555\"><a href=\"", hf);
-    fput_esc(hf, link);
+    cx_fput_html(hf, link);
     fprintf(hf, "\">%s</a></p></body></html>", u);
     fprintf(tf, "\n%s: %s\n", u, link);
     fclose(hf);

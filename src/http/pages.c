@@ -16,6 +16,7 @@
 #include "io/form.h"
 #include "io/record.h"
 #include "io/survey_json.h"
+#include "util/escape.h"
 
 #define MAX_OPTIONS 16
 
@@ -27,38 +28,13 @@ struct page {
     const char *company;
 };
 
-static void esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 /* Writes text with {company} expanded, escaped. */
 static void text(struct page *p, const char *t)
 {
     char out[2048];
     if (!t) t = "";
     cx_text_expand(t, p->company, out, sizeof out);
-    esc(p->f, out);
+    cx_fput_html(p->f, out);
 }
 
 static const char css[] =
