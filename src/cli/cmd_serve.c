@@ -215,6 +215,7 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "; fatigue %d days; quiet hours %s\n", dcfg.fatigue_days, quiet);
     int rc = cx_server_run(&cfg, &err);
     cx_chan_config_free(&chan);
+    cx_delivery_clear(&dcfg);
     if (rc) return cli_error("%s", err.msg);
     return 0;
 }

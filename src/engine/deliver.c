@@ -623,20 +623,77 @@ int cx_deliver_alert(struct cx_store *s, const char *alert_id, const char *def_j
     return rc ? rc : s->vt->alert_fired(s, alert_id, now, err);
 }
 
-static int low_score_alerts(struct cx_store *s, const struct cx_response *r, int64_t now,
-                            struct cx_err *err)
+/* The triggers and alerts, read once per transaction of the writer (a
+ * batch of a thousand rows reads them once, not a thousand times). */
+struct defs_cache {
+    const struct cx_store *s;
+    uint64_t seq;
+    struct cx_def_row *trig, *alert;
+    size_t ntrig, nalert;
+    json_t **tdef, **adef; /* parsed; NULL for a damaged definition */
+};
+
+static void defs_drop(struct defs_cache *c)
 {
-    struct cx_def_row *rows = NULL;
-    size_t n = 0;
-    int rc = s->vt->alert_list(s, &rows, &n, err);
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *def = json_loads(rows[i].json, 0, NULL);
+    for (size_t i = 0; i < c->ntrig; i++) json_decref(c->tdef[i]);
+    for (size_t i = 0; i < c->nalert; i++) json_decref(c->adef[i]);
+    free(c->tdef);
+    free(c->adef);
+    cx_def_rows_free(c->trig, c->ntrig);
+    cx_def_rows_free(c->alert, c->nalert);
+    memset(c, 0, sizeof *c);
+}
+
+void cx_delivery_clear(struct cx_delivery_cfg *cfg)
+{
+    if (!cfg->cache) return;
+    defs_drop(cfg->cache);
+    free(cfg->cache);
+    cfg->cache = NULL;
+}
+
+static json_t **parse_defs(const struct cx_def_row *rows, size_t n)
+{
+    json_t **out = calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) out[i] = json_loads(rows[i].json, 0, NULL);
+    return out;
+}
+
+static int defs_of(struct cx_delivery_cfg *cfg, struct cx_store *s, struct defs_cache **out,
+                   struct cx_err *err)
+{
+    struct defs_cache *c = cfg->cache;
+    if (!c && !(c = cfg->cache = calloc(1, sizeof *c)))
+        return cx_fail(err, CX_ENOMEM, "out of memory");
+    *out = c;
+    if (c->s == s && c->seq == s->tx_seq && c->tdef) return CX_OK;
+    defs_drop(c);
+    int rc = s->vt->trigger_list(s, &c->trig, &c->ntrig, err);
+    if (!rc) rc = s->vt->alert_list(s, &c->alert, &c->nalert, err);
+    if (!rc && (!(c->tdef = parse_defs(c->trig, c->ntrig)) ||
+                !(c->adef = parse_defs(c->alert, c->nalert))))
+        rc = cx_fail(err, CX_ENOMEM, "out of memory");
+    if (rc) {
+        defs_drop(c);
+        return rc;
+    }
+    c->s = s;
+    c->seq = s->tx_seq;
+    return CX_OK;
+}
+
+static int low_score_alerts(struct cx_store *s, const struct defs_cache *dc,
+                            const struct cx_response *r, int64_t now, struct cx_err *err)
+{
+    int rc = CX_OK;
+    for (size_t i = 0; !rc && i < dc->nalert; i++) {
+        const struct cx_def_row *rows = dc->alert;
+        json_t *def = dc->adef[i];
         const char *kind = json_string_value(json_object_get(def, "kind"));
         const char *metric = json_string_value(json_object_get(def, "metric"));
         enum cx_kind k;
         if (!def || !kind || strcmp(kind, "low_score") || !metric ||
             cx_kind_parse(metric, strlen(metric), &k) || k != r->kind) {
-            json_decref(def);
             continue;
         }
         json_t *th = json_object_get(def, "threshold");
@@ -655,9 +712,7 @@ static int low_score_alerts(struct cx_store *s, const struct cx_response *r, int
             json_decref(body);
             if (!rc) rc = s->vt->alert_fired(s, rows[i].id, now, err);
         }
-        json_decref(def);
     }
-    cx_def_rows_free(rows, n);
     return rc;
 }
 
@@ -679,13 +734,8 @@ static int update_contact(struct cx_store *s, const char *customer, const unsign
             break;
         }
     attr_str(attrs, len, "tz", c->tz, sizeof c->tz);
-    int rc = CX_OK;
     if (c->email[0] || c->phone[0] || c->lang[0] || c->tz[0])
-        rc = s->vt->contact_put(s, c, now, err);
-    if (rc) return rc;
-    struct cx_err e2 = {{0}};
-    if (s->vt->contact_get(s, customer, c, &e2)) { /* none stored: keep what the row had */
-    }
+        return s->vt->contact_put(s, c, now, err);
     return CX_OK;
 }
 
@@ -813,37 +863,44 @@ static int fire_trigger(struct cx_store *s, const struct cx_delivery_cfg *cfg, c
 }
 
 static int run_triggers(struct cx_store *s, const struct cx_delivery_cfg *cfg,
-                        const struct cx_event *e, const struct cx_contact *c, int64_t now,
-                        struct cx_err *err)
+                        const struct defs_cache *dc, const struct cx_event *e, struct cx_contact *c,
+                        int64_t now, struct cx_err *err)
 {
-    struct cx_def_row *rows = NULL;
-    size_t n = 0;
-    int rc = s->vt->trigger_list(s, &rows, &n, err);
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *def = json_loads(rows[i].json, 0, NULL);
+    int rc = CX_OK, have_contact = 0;
+    for (size_t i = 0; !rc && i < dc->ntrig; i++) {
+        json_t *def = dc->tdef[i];
+        const char *type = json_string_value(json_object_get(def, "event_type"));
+        if (!def || !type || strcmp(type, e->type)) continue;
+        if (!have_contact) { /* the contact book, merged with this row's attributes */
+            struct cx_contact known;
+            struct cx_err e2 = {{0}};
+            if (s->vt->contact_get(s, e->customer, &known, &e2) == CX_OK) *c = known;
+            have_contact = 1;
+        }
         enum cx_trigger_outcome o = CX_TRIG_NO_MATCH;
-        if (def) rc = fire_trigger(s, cfg, rows[i].id, def, e, c, now, &o, err);
-        json_decref(def);
+        rc = fire_trigger(s, cfg, dc->trig[i].id, def, e, c, now, &o, err);
         if (!rc && o == CX_TRIG_SCHEDULED) break; /* one survey per event */
     }
-    cx_def_rows_free(rows, n);
     return rc;
 }
 
 int cx_deliver_hook(void *ctx, struct cx_store *s, int is_event, const void *row,
                     struct cx_err *err)
 {
-    const struct cx_delivery_cfg *cfg = ctx;
+    struct cx_delivery_cfg *cfg = ctx;
     int64_t now = (int64_t)time(NULL);
     struct cx_contact c;
+    struct defs_cache *dc = NULL;
+    int rc0 = defs_of(cfg, s, &dc, err);
+    if (rc0) return rc0;
     if (is_event) {
         const struct cx_event *e = row;
         int rc = update_contact(s, e->customer, e->attrs, e->attrs_len, now, &c, err);
-        return rc ? rc : run_triggers(s, cfg, e, &c, now, err);
+        return rc ? rc : run_triggers(s, cfg, dc, e, &c, now, err);
     }
     const struct cx_response *r = row;
     int rc = update_contact(s, r->customer, r->attrs, r->attrs_len, now, &c, err);
-    return rc ? rc : low_score_alerts(s, r, now, err);
+    return rc || !dc->nalert ? rc : low_score_alerts(s, dc, r, now, err);
 }
 
 /* ---- conversations ---- */

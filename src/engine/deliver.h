@@ -23,7 +23,11 @@ struct cx_delivery_cfg {
     const char *wa_template;    /* approved template for outside the 24 h window, NULL = none */
     const char *wa_template_lang;
     int max_event_age_s; /* events older than this fire no trigger (backfills); default 7 days */
+    void *cache;         /* the hook's triggers and alerts, per transaction (cx_delivery_clear) */
 };
+
+/* Frees what the hook cached in cfg. */
+void cx_delivery_clear(struct cx_delivery_cfg *cfg);
 
 /* A phone number as "+" and digits ("4790 000 001" -> "+4790000001");
  * anything that is not a phone number is copied unchanged. */

@@ -341,6 +341,7 @@ static int flush_deltas(struct sq_store *s, struct cx_err *err)
 
 static int sq_begin(struct cx_store *b, struct cx_err *err)
 {
+    b->tx_seq++;
     struct sq_store *s = (struct sq_store *)b;
     int rc = sq_exec(s, "BEGIN IMMEDIATE", err);
     if (!rc) s->in_tx = 1;
@@ -967,6 +968,7 @@ static void sq_close(struct cx_store *b)
     if (s->in_tx) sq_rollback(b);
     drop_deltas(s);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
+    for (int i = 0; i < LZ_COUNT; i++) sqlite3_finalize(s->lazy[i]);
     sqlite3_close(s->db);
     cx_tz_free(s->tz);
     free(s);

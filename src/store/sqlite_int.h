@@ -21,10 +21,15 @@ enum {
     ST_COUNT
 };
 
+/* Statements of later schema versions, prepared on first use and kept
+ * (sqlite_outbox.c): the ones a write of every row may run. */
+enum { LZ_CONTACT_PUT, LZ_COUNT };
+
 struct sq_store {
     struct cx_store base;
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *lazy[LZ_COUNT];
     struct cx_tz *tz;
     struct cx_hmap deltas; /* packed rollup key -> struct delta * */
     int in_tx;

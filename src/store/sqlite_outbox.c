@@ -259,23 +259,29 @@ int sq_outbox_by_provider(struct cx_store *b, const char *provider_id, struct cx
 int sq_contact_put(struct cx_store *b, const struct cx_contact *c, int64_t now, struct cx_err *err)
 {
     struct sq_store *s = (struct sq_store *)b;
-    sqlite3_stmt *st;
-    int rc = prep(s,
-                  "INSERT INTO contacts(customer,email,phone,lang,tz,updated)"
-                  " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(customer) DO UPDATE SET"
-                  " email=CASE WHEN ?2<>'' THEN ?2 ELSE email END,"
-                  " phone=CASE WHEN ?3<>'' THEN ?3 ELSE phone END,"
-                  " lang=CASE WHEN ?4<>'' THEN ?4 ELSE lang END,"
-                  " tz=CASE WHEN ?5<>'' THEN ?5 ELSE tz END, updated=?6",
-                  &st, err);
-    if (rc) return rc;
+    /* runs for every stored row that names an address: kept prepared */
+    sqlite3_stmt *st = s->lazy[LZ_CONTACT_PUT];
+    if (!st && sqlite3_prepare_v3(s->db,
+                                  "INSERT INTO contacts(customer,email,phone,lang,tz,updated)"
+                                  " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(customer) DO UPDATE SET"
+                                  " email=CASE WHEN ?2<>'' THEN ?2 ELSE email END,"
+                                  " phone=CASE WHEN ?3<>'' THEN ?3 ELSE phone END,"
+                                  " lang=CASE WHEN ?4<>'' THEN ?4 ELSE lang END,"
+                                  " tz=CASE WHEN ?5<>'' THEN ?5 ELSE tz END, updated=?6",
+                                  -1, SQLITE_PREPARE_PERSISTENT, &s->lazy[LZ_CONTACT_PUT],
+                                  NULL) != SQLITE_OK)
+        return sq_db_fail(s, err, "prepare");
+    st = s->lazy[LZ_CONTACT_PUT];
     sqlite3_bind_text(st, 1, c->customer, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, c->email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, c->phone, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, c->lang, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, c->tz, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
-    return run(s, st, "contacts", err);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? CX_OK : sq_db_fail(s, err, "contacts");
 }
 
 static int contact_query(struct sq_store *s, const char *sql, const char *key,

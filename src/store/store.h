@@ -387,6 +387,9 @@ struct cx_store {
      * row (row: const struct cx_response * or const struct cx_event *); its
      * error fails the put. The server's writer uses it for triggers and
      * alerts (engine/deliver.h). */
+    /* Counts begin(): what a hook caches from the store stays valid while it
+     * does not change (one transaction). */
+    uint64_t tx_seq;
     int (*after_insert)(void *ctx, struct cx_store *s, int is_event, const void *row,
                         struct cx_err *err);
     void *after_insert_ctx;

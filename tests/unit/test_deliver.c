@@ -105,6 +105,7 @@ static void fx_open(struct fx *f)
 
 static void fx_close(struct fx *f)
 {
+    cx_delivery_clear(&f->cfg);
     sqlite3_close(f->db);
     cx_store_close(f->s);
     rm_dir(f->dir);
