@@ -939,6 +939,32 @@ static const char *const index_sql[2] = {
     "CREATE INDEX IF NOT EXISTS responses_customer ON responses(customer)",
     "CREATE INDEX IF NOT EXISTS events_customer ON events(customer)"};
 
+/* 1 when the schema has follow-up tasks (version 5 on). */
+static int has_tasks(struct sq_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='tasks'",
+                           -1, &st, NULL))
+        return 0;
+    int yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
+}
+
+/* 1 when the follow-up task trigger is missing (a bulk load stopped). */
+static int task_trigger_missing(struct sq_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT 1 FROM sqlite_master WHERE type='trigger' AND "
+                           "name='responses_task_ai'",
+                           -1, &st, NULL))
+        return 0;
+    int missing = sqlite3_step(st) != SQLITE_ROW;
+    sqlite3_finalize(st);
+    return missing;
+}
+
 static int sq_bulk_begin(struct cx_store *b, int events, struct cx_err *err)
 {
     struct sq_store *s = (struct sq_store *)b;
@@ -948,15 +974,45 @@ static int sq_bulk_begin(struct cx_store *b, int events, struct cx_err *err)
     int empty = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     if (!empty) return CX_OK;
-    return sq_exec(s,
-                   events ? "DROP INDEX IF EXISTS events_customer"
-                          : "DROP INDEX IF EXISTS responses_customer",
-                   err);
+    if (events) return sq_exec(s, "DROP INDEX IF EXISTS events_customer", err);
+    /* responses: the newest-first index and the follow-up task trigger are
+     * also rebuilt in one pass at the end (a per-row trigger costs more than
+     * the import itself) */
+    int rc = sq_exec(s, "DROP INDEX IF EXISTS responses_customer", err);
+    if (!rc && has_tasks(s)) {
+        rc = sq_exec(s,
+                     "DROP INDEX IF EXISTS responses_recent;"
+                     "DROP TRIGGER IF EXISTS responses_task_ai;",
+                     err);
+        if (!rc) s->bulk_tasks = 1;
+    }
+    return rc;
+}
+
+/* After a bulk load of responses (or at open, when one did not finish):
+ * the newest-first index, the task trigger and the tasks of the loaded low
+ * scores. */
+static int restore_tasks(struct sq_store *s, struct cx_err *err)
+{
+    int rc = sq_exec(s, "BEGIN", err);
+    if (!rc)
+        rc =
+            sq_exec(s,
+                    "CREATE INDEX IF NOT EXISTS responses_recent ON responses(-t);" SQ_TASK_BACKFILL
+                        SQ_TASK_AI,
+                    err);
+    if (!rc) rc = sq_exec(s, "COMMIT", err);
+    if (rc) sq_exec(s, "ROLLBACK", NULL);
+    if (!rc) s->bulk_tasks = 0;
+    return rc;
 }
 
 static int sq_bulk_end(struct cx_store *b, int events, struct cx_err *err)
 {
-    return sq_exec((struct sq_store *)b, index_sql[events ? 1 : 0], err);
+    struct sq_store *s = (struct sq_store *)b;
+    int rc = sq_exec(s, index_sql[events ? 1 : 0], err);
+    if (!rc && !events && s->bulk_tasks) rc = restore_tasks(s, err);
+    return rc;
 }
 
 /* ---- open / close / migrations ---- */
@@ -1172,6 +1228,9 @@ int cx_store_open_sqlite(const char *dir, const struct cx_store_opts *o, struct 
     /* indexes dropped by a bulk load that did not finish are rebuilt */
     for (int i = 0; i < 2 && (o->max_version == 0 || o->max_version >= 1); i++)
         if ((rc = sq_exec(s, index_sql[i], err))) goto fail;
+    if ((o->max_version == 0 || o->max_version >= 5) && has_tasks(s) && task_trigger_missing(s) &&
+        (rc = restore_tasks(s, err)))
+        goto fail;
     int limit = o->max_version && o->max_version < 2 ? ST_ROLLUP_GET : ST_COUNT;
     for (int i = 0; i < limit; i++)
         if (!s->st[i] && sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,

@@ -30,6 +30,7 @@ struct sq_store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *lazy[LZ_COUNT];
+    int bulk_tasks; /* a bulk load of responses dropped the task trigger */
     struct cx_tz *tz;
     struct cx_hmap deltas; /* packed rollup key -> struct delta * */
     int in_tx;
@@ -127,6 +128,18 @@ int sq_erase_delivery(struct sq_store *s, const char *customer, struct cx_err *e
 #define SQ_STAT_DEC(r)                                                                             \
     "UPDATE task_stats SET n=n-1 WHERE " SQ_STAT_KEY(                                              \
         r) "; DELETE FROM task_stats WHERE " SQ_STAT_KEY(r) " AND n<=0;"
+/* Follow-up tasks of new low scores: the trigger on responses, and the same
+ * rows in one pass (migration 5, and after a bulk load without the trigger). */
+#define SQ_TASK_COLS "tasks(response,customer,t,scale,score,channel,touchpoint,created)"
+#define SQ_TASK_AI                                                                                 \
+    "CREATE TRIGGER IF NOT EXISTS responses_task_ai AFTER INSERT ON responses WHEN " SQ_TASK_LOW(  \
+        "NEW") " BEGIN INSERT OR IGNORE INTO " SQ_TASK_COLS                                        \
+               " VALUES(NEW.id,NEW.customer,NEW.t,NEW.scale,NEW.score,NEW.channel,"                \
+               "NEW.touchpoint," SQ_NOW "); END;"
+#define SQ_TASK_BACKFILL                                                                           \
+    "INSERT OR IGNORE INTO " SQ_TASK_COLS                                                          \
+    " SELECT id,customer,t,scale,score,channel,touchpoint," SQ_NOW                                 \
+    " FROM responses WHERE " SQ_TASK_LOW("responses") " ORDER BY t;"
 int sq_user_create(struct cx_store *b, const char *name, int admin, const char *password,
                    struct cx_err *err);
 int sq_user_list(struct cx_store *b, struct cx_user **users, size_t *n, struct cx_err *err);

@@ -615,6 +615,64 @@ static void exec_sql(const char *db, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
+static int64_t scalar(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+/* A bulk load of responses drops the follow-up task trigger and the newest-
+ * first index and rebuilds both in one pass at the end, with the same tasks
+ * a row-by-row load makes; a load that stopped half-way is mended at open. */
+static void test_bulk_load_tasks(void **state)
+{
+    struct fx *f = *state;
+    f->s = reopen(f->dir, 0);
+    struct cx_err err = {{0}};
+    assert_int_equal(f->s->vt->bulk_begin(f->s, 0, &err), CX_OK);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                   "('responses_task_ai','responses_recent')"),
+                     0);
+    const char *low[] = {"id",     "b1",  "customer", "c1", "time", "2026-03-01T12:00:00Z",
+                         "metric", "nps", "score",    "3",  NULL};
+    const char *high[] = {"id",     "b2",  "customer", "c2", "time", "2026-03-01T12:00:00Z",
+                          "metric", "nps", "score",    "9",  NULL};
+    assert_int_equal(put_resp(f->s, low), CX_PUT_INSERTED);
+    assert_int_equal(put_resp(f->s, high), CX_PUT_INSERTED);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks"), 0);
+    assert_int_equal(f->s->vt->bulk_end(f->s, 0, &err), CX_OK);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks WHERE response='b1'"), 1);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks"), 1);
+    assert_int_equal(scalar(f->db, "SELECT sum(n) FROM task_stats"), 1);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                   "('responses_task_ai','responses_recent')"),
+                     2);
+    /* the trigger is back: a row-by-row low score gets its task */
+    const char *low2[] = {"id",     "b3",  "customer", "c3", "time", "2026-03-02T12:00:00Z",
+                          "metric", "nps", "score",    "1",  NULL};
+    assert_int_equal(put_resp(f->s, low2), CX_PUT_INSERTED);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks"), 2);
+    /* a bulk load that stopped: no trigger, tasks missing; the next open mends */
+    cx_store_close(f->s);
+    f->s = NULL;
+    exec_sql(f->db, "DROP TRIGGER responses_task_ai; DROP INDEX responses_recent;"
+                    " DELETE FROM tasks;");
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks"), 0);
+    f->s = reopen(f->dir, 0);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM tasks"), 2);
+    assert_int_equal(scalar(f->db, "SELECT sum(n) FROM task_stats"), 2);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                   "('responses_task_ai','responses_recent')"),
+                     2);
+}
+
 static int user_version(const char *db)
 {
     sqlite3 *h = NULL;
@@ -809,6 +867,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_response_idempotency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_load_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
